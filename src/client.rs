@@ -1,0 +1,157 @@
+//! The user sign-in front end: pool name + `USER_ID_FOR_SRP` into the shared SRP math, and
+//! the `PASSWORD_VERIFIER` challenge responses out.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::challenge::{challenge_name, param, ChallengeResponses, PasswordVerifierChallenge};
+use crate::error::{Error, Result};
+use crate::secret::{ClientSecret, EphemeralKey, Password};
+use crate::secret_hash::secret_hash;
+use crate::srp::{claim_signature, ClaimInput, Observer, Unobserved};
+use crate::timestamp::Timestamp;
+
+/// The pool name of a user pool id: the part after the `_` (`us-east-1_AbC` → `AbC`).
+///
+/// ```
+/// assert_eq!(cognito_srp_auth::pool_name("us-east-1_AbCdEf123"), Ok("AbCdEf123"));
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidPoolId`] unless the id is `<region>_<name>` with exactly one `_` and both
+/// parts non-empty.
+pub fn pool_name(pool_id: &str) -> Result<&str> {
+    match pool_id.split_once('_') {
+        Some((region, name)) if !region.is_empty() && !name.is_empty() && !name.contains('_') => {
+            Ok(name)
+        }
+        _ => Err(Error::InvalidPoolId),
+    }
+}
+
+/// The app client a sign-in goes through: user pool id, client id and, for app clients that
+/// have one, the client secret.
+pub struct UserPoolClient {
+    pool_id: String,
+    client_id: String,
+    client_secret: Option<ClientSecret>,
+}
+
+impl UserPoolClient {
+    /// An app client without a secret.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPoolId`] when `pool_id` is not `<region>_<name>` (see [`pool_name`]).
+    pub fn new(pool_id: &str, client_id: &str) -> Result<Self> {
+        pool_name(pool_id)?;
+        Ok(Self {
+            pool_id: String::from(pool_id),
+            client_id: String::from(client_id),
+            client_secret: None,
+        })
+    }
+
+    /// The same app client with its secret: every request then carries a `SECRET_HASH`.
+    #[must_use]
+    pub fn with_client_secret(mut self, secret: ClientSecret) -> Self {
+        self.client_secret = Some(secret);
+        self
+    }
+
+    /// The user pool id.
+    #[must_use]
+    pub fn pool_id(&self) -> &str {
+        &self.pool_id
+    }
+
+    /// The pool name, the SRP realm of users.
+    #[must_use]
+    pub fn pool_name(&self) -> &str {
+        // Checked in `new`.
+        pool_name(&self.pool_id).unwrap_or_default()
+    }
+
+    /// The app client id.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// Whether the app client has a secret.
+    #[must_use]
+    pub fn has_secret(&self) -> bool {
+        self.client_secret.is_some()
+    }
+
+    /// `SECRET_HASH` over `username` when the client has a secret, `None` otherwise. See
+    /// [`secret_hash`](crate::secret_hash()) for which user name each request needs.
+    #[must_use]
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret.as_ref().map(|secret| secret_hash(username, &self.client_id, secret))
+    }
+}
+
+impl fmt::Debug for UserPoolClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserPoolClient")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish()
+    }
+}
+
+impl EphemeralKey {
+    /// Answer a `PASSWORD_VERIFIER` challenge.
+    ///
+    /// The responses hold `USERNAME` (the challenge's internal user name),
+    /// `PASSWORD_CLAIM_SECRET_BLOCK` (the `SECRET_BLOCK` as received),
+    /// `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, and `SECRET_HASH` over that same `USERNAME`
+    /// when the client has a secret. Add `DEVICE_KEY` with
+    /// [`with_device_key`](ChallengeResponses::with_device_key) when signing in with a
+    /// remembered device. Respond within a few seconds of `timestamp`.
+    ///
+    /// Consumes the key: one `a` never serves two claims.
+    ///
+    /// # Errors
+    /// [`Error::IllegalScrambler`] when `u = H(A ‖ B)` is zero; nothing secret has been
+    /// computed then. (`SRP_B ≡ 0 mod N` was refused when the challenge was parsed.)
+    pub fn password_verifier(
+        self,
+        client: &UserPoolClient,
+        challenge: &PasswordVerifierChallenge,
+        password: &Password,
+        timestamp: &Timestamp,
+    ) -> Result<ChallengeResponses> {
+        self.password_verifier_observed(client, challenge, password, timestamp, &mut Unobserved)
+    }
+
+    pub(crate) fn password_verifier_observed(
+        self,
+        client: &UserPoolClient,
+        challenge: &PasswordVerifierChallenge,
+        password: &Password,
+        timestamp: &Timestamp,
+        observer: &mut impl Observer,
+    ) -> Result<ChallengeResponses> {
+        let input = ClaimInput {
+            realm: client.pool_name(),
+            identity: &challenge.user_id_for_srp,
+            password: password.expose().as_bytes(),
+            salt_enc: &challenge.salt_enc,
+            srp_b: &challenge.srp_b,
+            secret_block: &challenge.secret_block_bytes,
+            timestamp: timestamp.as_str(),
+        };
+        let signature = claim_signature(self, &input, observer)?;
+        let mut responses = ChallengeResponses::new(challenge_name::PASSWORD_VERIFIER);
+        responses.insert(param::USERNAME, challenge.username.clone());
+        responses.insert(param::PASSWORD_CLAIM_SECRET_BLOCK, challenge.secret_block.clone());
+        responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
+        responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));
+        if let Some(hash) = client.secret_hash(&challenge.username) {
+            responses.insert(param::SECRET_HASH, hash);
+        }
+        Ok(responses)
+    }
+}

@@ -1,0 +1,55 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// Everything that can go wrong while computing Cognito SRP values.
+///
+/// Every variant that concerns a server value names the wire parameter (`"SRP_B"`, `"SALT"`, …)
+/// and never carries or prints the value itself, so errors are safe to log.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required challenge parameter is absent.
+    MissingParameter {
+        /// Wire name of the parameter, e.g. `"SRP_B"`.
+        name: &'static str,
+    },
+    /// A challenge parameter is present but is not of its wire form: not hexadecimal
+    /// (`SALT`, `SRP_B`), not base64 (`SECRET_BLOCK`), empty, or out of range (an `SRP_B`
+    /// wider than 3072 bits).
+    MalformedParameter {
+        /// Wire name of the parameter, e.g. `"SECRET_BLOCK"`.
+        name: &'static str,
+    },
+    /// The user pool id is not of the form `<region>_<name>` (exactly one `_`, both parts
+    /// non-empty).
+    InvalidPoolId,
+    /// The server's `SRP_B` is zero modulo N. SRP-6a requires the client to abort: such a
+    /// value would make the session key independent of the password.
+    IllegalServerB,
+    /// The scrambling parameter `u = H(A ‖ B)` is zero. SRP-6a requires the client to abort.
+    IllegalScrambler,
+    /// The private ephemeral `a` is zero (only possible with injected bytes).
+    IllegalEphemeral,
+    /// The random number generator failed to produce bytes.
+    RandomSource,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingParameter { name } => write!(f, "missing challenge parameter {name}"),
+            Self::MalformedParameter { name } => write!(f, "malformed challenge parameter {name}"),
+            Self::InvalidPoolId => f.write_str("user pool id is not of the form <region>_<name>"),
+            Self::IllegalServerB => f.write_str("server SRP_B is zero modulo N"),
+            Self::IllegalScrambler => f.write_str("SRP scrambling parameter u is zero"),
+            Self::IllegalEphemeral => f.write_str("private ephemeral a is zero"),
+            Self::RandomSource => f.write_str("random number generator failed"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;

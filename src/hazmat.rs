@@ -1,0 +1,124 @@
+//! ⚠️ Low-level access for known-answer tests: **easy to misuse**.
+//!
+//! These items let a test inject the private ephemeral `a` and observe every secret
+//! intermediate of a claim (`x`, `S`, the session key). Production code never needs them:
+//! a fixed `a` destroys the security of SRP, and the intermediates are secrets.
+//! They are behind the `hazmat` feature and exempt from SemVer guarantees.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+pub use crate::encoding::{to_java_bytes, to_minimal_hex};
+use crate::error::Result;
+use crate::srp::Observer;
+use crate::{
+    ChallengeResponses, EphemeralKey, Password, PasswordVerifierChallenge, Timestamp,
+    UserPoolClient,
+};
+
+/// An ephemeral key with a chosen `a` (big-endian, at most 128 bytes).
+///
+/// # Errors
+/// [`crate::Error::IllegalEphemeral`] for more than 128 bytes or `a = 0`.
+pub fn ephemeral_key_from_be_bytes(a: &[u8]) -> Result<EphemeralKey> {
+    EphemeralKey::from_be_bytes(a)
+}
+
+/// Every intermediate of one claim, as the bytes the protocol hashes. Secret fields are
+/// wiped on drop; `Debug` prints nothing.
+#[derive(Default)]
+pub struct Trace {
+    identity_hash: Zeroizing<Vec<u8>>,
+    salt_padded: Vec<u8>,
+    x: Zeroizing<Vec<u8>>,
+    u: Vec<u8>,
+    u_padded: Vec<u8>,
+    s_padded: Zeroizing<Vec<u8>>,
+    hkdf_key: Zeroizing<Vec<u8>>,
+}
+
+impl Trace {
+    /// `H(realm ‖ identity ‖ ":" ‖ password)`, 32 bytes.
+    #[must_use]
+    pub fn identity_hash(&self) -> &[u8] {
+        &self.identity_hash
+    }
+    /// `enc(salt)`.
+    #[must_use]
+    pub fn salt_padded(&self) -> &[u8] {
+        &self.salt_padded
+    }
+    /// `x`, 32 bytes (leading zeros kept).
+    #[must_use]
+    pub fn x(&self) -> &[u8] {
+        &self.x
+    }
+    /// `u`, 32 bytes (leading zeros kept).
+    #[must_use]
+    pub fn u(&self) -> &[u8] {
+        &self.u
+    }
+    /// `enc(u)`, the HKDF salt.
+    #[must_use]
+    pub fn u_padded(&self) -> &[u8] {
+        &self.u_padded
+    }
+    /// `enc(S)`, the HKDF input keying material.
+    #[must_use]
+    pub fn s_padded(&self) -> &[u8] {
+        &self.s_padded
+    }
+    /// The 16-byte session key.
+    #[must_use]
+    pub fn hkdf_key(&self) -> &[u8] {
+        &self.hkdf_key
+    }
+}
+
+impl fmt::Debug for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trace").finish_non_exhaustive()
+    }
+}
+
+impl Observer for Trace {
+    fn identity_hash(&mut self, value: &[u8; 32]) {
+        *self.identity_hash = value.to_vec();
+    }
+    fn salt_padded(&mut self, value: &[u8]) {
+        self.salt_padded = value.to_vec();
+    }
+    fn x(&mut self, value: &[u8; 32]) {
+        *self.x = value.to_vec();
+    }
+    fn u(&mut self, value: &[u8; 32]) {
+        self.u = value.to_vec();
+    }
+    fn u_padded(&mut self, value: &[u8]) {
+        self.u_padded = value.to_vec();
+    }
+    fn s_padded(&mut self, value: &[u8]) {
+        *self.s_padded = value.to_vec();
+    }
+    fn hkdf_key(&mut self, value: &[u8; 16]) {
+        *self.hkdf_key = value.to_vec();
+    }
+}
+
+/// [`EphemeralKey::password_verifier`], recording every intermediate into `trace` (also
+/// those computed before an error).
+///
+/// # Errors
+/// As [`EphemeralKey::password_verifier`].
+pub fn password_verifier_traced(
+    key: EphemeralKey,
+    client: &UserPoolClient,
+    challenge: &PasswordVerifierChallenge,
+    password: &Password,
+    timestamp: &Timestamp,
+    trace: &mut Trace,
+) -> Result<ChallengeResponses> {
+    key.password_verifier_observed(client, challenge, password, timestamp, trace)
+}

@@ -1,0 +1,26 @@
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc = include_str!("../README.md")]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod challenge;
+mod client;
+mod encoding;
+mod error;
+pub mod group;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
+mod secret;
+mod secret_hash;
+mod srp;
+mod timestamp;
+
+pub use challenge::{challenge_name, param, ChallengeResponses, PasswordVerifierChallenge};
+pub use client::{pool_name, UserPoolClient};
+pub use error::{Error, Result};
+pub use secret::{ClientSecret, EphemeralKey, Password};
+pub use secret_hash::secret_hash;
+pub use timestamp::Timestamp;

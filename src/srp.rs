@@ -1,0 +1,187 @@
+//! The SRP math shared by user and device claims, parameterised by `(realm, identity,
+//! password)`: user claims use (pool name, `USER_ID_FOR_SRP`, password), device claims
+//! (device group key, device key, device password).
+//!
+//! ```text
+//! u    = int(H(enc(A) ‖ enc(B)))                          public, abort if 0
+//! x    = int(H(enc(salt) ‖ H(realm ‖ identity ‖ ":" ‖ password)))
+//! S    = (B − k·g^x mod N)^(a + u·x) mod N
+//! K    = HKDF-SHA256(salt = enc(u), ikm = enc(S), info = "Caldera Derived Key")[..16]
+//! sig  = b64(HMAC(K, realm ‖ identity ‖ secret block ‖ TIMESTAMP))
+//! ```
+//!
+//! Every operation on `a`, `x`, `g^x`, `S`, the exponent and the key is constant time:
+//! fixed-precision `crypto-bigint` arithmetic with public exponent bounds (1024 bits for `a`,
+//! 256 for `x`, 1025 for `a + u·x`), and SHA-256/HMAC, whose timing depends only on lengths.
+#![allow(clippy::many_single_char_names)]
+
+use alloc::string::String;
+
+use crypto_bigint::{U256, U512, U3072};
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
+
+use crate::challenge::ServerPublic;
+use crate::encoding::{base64_encode, to_java_bytes, to_java_bytes_secret};
+use crate::error::{Error, Result};
+use crate::group::{g_monty, k_monty, Monty, LIMBS, PARAMS};
+use crate::secret::{EphemeralKey, A_BITS};
+
+/// Public bit bound of `x` (a SHA-256 output).
+pub(crate) const X_BITS: u32 = 256;
+/// Public bit bound of `a + u·x`: `a < 2^1024` and `u·x < 2^512`.
+pub(crate) const EXPONENT_BITS: u32 = A_BITS + 1;
+/// The HKDF `info` of Cognito's session key.
+pub(crate) const HKDF_INFO: &[u8] = b"Caldera Derived Key";
+
+/// HMAC-SHA-256 keyed with `key`.
+pub(crate) fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length (RFC 2104), and `new_from_slice` of `Hmac` always returns
+    // `Ok`; the fallback only keeps this function free of a panic path.
+    Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default()))
+}
+
+/// Sees the intermediates of a claim: a no-op in production, a recorder for test vectors
+/// ([`crate::hazmat`]).
+pub(crate) trait Observer {
+    /// `H(realm ‖ identity ‖ ":" ‖ password)`.
+    fn identity_hash(&mut self, _value: &[u8; 32]) {}
+    /// `enc(salt)`.
+    fn salt_padded(&mut self, _value: &[u8]) {}
+    /// `x` as 32 bytes.
+    fn x(&mut self, _value: &[u8; 32]) {}
+    /// `u` as 32 bytes.
+    fn u(&mut self, _value: &[u8; 32]) {}
+    /// `enc(u)`.
+    fn u_padded(&mut self, _value: &[u8]) {}
+    /// `enc(S)`.
+    fn s_padded(&mut self, _value: &[u8]) {}
+    /// The 16-byte HKDF key.
+    fn hkdf_key(&mut self, _value: &[u8; 16]) {}
+}
+
+/// The production observer: sees nothing.
+pub(crate) struct Unobserved;
+
+impl Observer for Unobserved {}
+
+/// The strings and bytes a claim signs, besides the ephemeral key.
+pub(crate) struct ClaimInput<'a> {
+    /// Pool name, or device group key.
+    pub(crate) realm: &'a str,
+    /// `USER_ID_FOR_SRP`, or device key.
+    pub(crate) identity: &'a str,
+    /// The (user or device) password's UTF-8 bytes.
+    pub(crate) password: &'a [u8],
+    /// `enc(salt)`.
+    pub(crate) salt_enc: &'a [u8],
+    /// The checked server ephemeral.
+    pub(crate) srp_b: &'a ServerPublic,
+    /// The decoded `SECRET_BLOCK`.
+    pub(crate) secret_block: &'a [u8],
+    /// The `TIMESTAMP` text.
+    pub(crate) timestamp: &'a str,
+}
+
+/// `u = int(H(enc(A) ‖ enc(B)))`, refused when zero. Public.
+fn scrambler(a_enc: &[u8], b_enc: &[u8]) -> Result<[u8; 32]> {
+    let mut h = Sha256::new();
+    h.update(a_enc);
+    h.update(b_enc);
+    let u: [u8; 32] = h.finalize().into();
+    if u == [0u8; 32] {
+        return Err(Error::IllegalScrambler);
+    }
+    Ok(u)
+}
+
+/// `H(realm ‖ identity ‖ ":" ‖ password)`.
+pub(crate) fn identity_hash(realm: &str, identity: &str, password: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut h = Sha256::new();
+    h.update(realm.as_bytes());
+    h.update(identity.as_bytes());
+    h.update(b":");
+    h.update(password);
+    Zeroizing::new(h.finalize().into())
+}
+
+/// `x = H(enc(salt) ‖ identity hash)` as 32 bytes.
+pub(crate) fn private_key(salt_enc: &[u8], identity_hash: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    let mut h = Sha256::new();
+    h.update(salt_enc);
+    h.update(identity_hash);
+    Zeroizing::new(h.finalize().into())
+}
+
+/// `g^x mod N`, in Montgomery form.
+pub(crate) fn verifier(x: &U256) -> Zeroizing<Monty> {
+    let x_wide: Zeroizing<U3072> = Zeroizing::new(x.resize::<LIMBS>());
+    Zeroizing::new(g_monty().pow_amm_bounded_exp(&x_wide, X_BITS))
+}
+
+/// `S = (B − k·g^x mod N)^(a + u·x) mod N`.
+fn premaster(a: &U3072, b: &U3072, u: &U256, x: &U256) -> Zeroizing<U3072> {
+    let v = verifier(x);
+    let k_v = Zeroizing::new(k_monty().mul(&v));
+    let base = Zeroizing::new(Monty::new(b, &PARAMS).sub(&k_v));
+    let u_x: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(x));
+    let exponent = Zeroizing::new(a.wrapping_add(&u_x.resize::<LIMBS>()));
+    Zeroizing::new(base.pow_amm_bounded_exp(&exponent, EXPONENT_BITS).retrieve())
+}
+
+/// `HKDF-SHA256(salt = enc(u), ikm = enc(S), info = "Caldera Derived Key")`, 16 bytes.
+pub(crate) fn session_key(u_enc: &[u8], s_enc: &[u8]) -> Zeroizing<[u8; 16]> {
+    let mut okm = Zeroizing::new([0u8; 16]);
+    let ok = Hkdf::<Sha256>::new(Some(u_enc), s_enc).expand(HKDF_INFO, okm.as_mut()).is_ok();
+    // `expand` fails only for more than 255 blocks of output; 16 bytes is one block.
+    debug_assert!(ok, "HKDF expand of 16 bytes cannot fail");
+    okm
+}
+
+/// `b64(HMAC(K, realm ‖ identity ‖ secret block ‖ TIMESTAMP))`.
+pub(crate) fn signature(
+    key: &[u8; 16],
+    realm: &str,
+    identity: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> String {
+    let mut mac = hmac_sha256(key);
+    mac.update(realm.as_bytes());
+    mac.update(identity.as_bytes());
+    mac.update(secret_block);
+    mac.update(timestamp.as_bytes());
+    base64_encode(&mac.finalize().into_bytes())
+}
+
+/// The claim signature. Consumes (and so wipes) the ephemeral key. The only checks are on
+/// public values and come before any secret-dependent work.
+pub(crate) fn claim_signature(
+    key: EphemeralKey,
+    input: &ClaimInput<'_>,
+    observer: &mut impl Observer,
+) -> Result<String> {
+    let u_bytes = scrambler(key.a_enc(), &input.srp_b.enc)?;
+    let u_enc = to_java_bytes(&u_bytes);
+    observer.u(&u_bytes);
+    observer.u_padded(&u_enc);
+    observer.salt_padded(input.salt_enc);
+
+    let inner = identity_hash(input.realm, input.identity, input.password);
+    observer.identity_hash(&inner);
+    let x_bytes = private_key(input.salt_enc, &inner);
+    observer.x(&x_bytes);
+
+    let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
+    let u = U256::from_be_slice(&u_bytes);
+    let s = premaster(key.a(), &input.srp_b.reduced, &u, &x);
+    drop(key);
+    let s_enc = to_java_bytes_secret(&s);
+    observer.s_padded(&s_enc);
+
+    let k = session_key(&u_enc, &s_enc);
+    observer.hkdf_key(&k);
+    Ok(signature(&k, input.realm, input.identity, input.secret_block, input.timestamp))
+}
