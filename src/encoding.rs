@@ -172,7 +172,7 @@ pub(crate) fn parse_hex_int(name: &'static str, text: &str, allow_negative: bool
 
 /// Standard base64 with padding: the output form of signatures, SECRET_HASH and verifiers.
 #[must_use]
-pub fn base64_encode(bytes: &[u8]) -> String {
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 

@@ -1,0 +1,406 @@
+//! Every shared test vector, checked step by step.
+//!
+//! Reads every `*.json` file of the `cognito-srp-test-vectors` format in `tests/data/`, or in
+//! the folder named by the environment variable `COGNITO_SRP_VECTORS`, dispatches on each
+//! file's `kind`, and checks every intermediate of every case (A, x, u, S, HKDF key,
+//! signature, SECRET_HASH, TIMESTAMP, and the whole ChallengeResponses). A mismatch names the
+//! step and the case id; all mismatches are listed before the run fails. Nothing depends on
+//! case ids, counts or order.
+//!
+//! This target has its own `main` (`harness = false`) so that the per-kind counts are always
+//! printed: `cargo test --test vectors`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes};
+use cognito_srp_auth::{
+    ClientSecret, Error, Password, PasswordVerifierChallenge, Timestamp, UserPoolClient, group,
+    pool_name, secret_hash,
+};
+use serde_json::Value;
+
+/// Collects mismatches and counts.
+#[derive(Default)]
+struct Report {
+    failures: Vec<String>,
+    cases: BTreeMap<String, usize>,
+    steps: usize,
+}
+
+impl Report {
+    fn check<T: PartialEq + std::fmt::Debug>(&mut self, case: &str, step: &str, got: T, want: T) {
+        self.steps += 1;
+        if got != want {
+            self.failures.push(format!("{case}: {step} mismatch\n    got:  {got:?}\n    want: {want:?}"));
+        }
+    }
+
+    fn fail(&mut self, case: &str, step: &str, why: impl std::fmt::Display) {
+        self.steps += 1;
+        self.failures.push(format!("{case}: {step}: {why}"));
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decode hex of any length (odd length gets a leading zero).
+fn unhex(text: &str) -> Vec<u8> {
+    let padded = if text.len() % 2 == 1 { format!("0{text}") } else { text.to_owned() };
+    (0..padded.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).expect("vector hex"))
+        .collect()
+}
+
+/// `enc(n)` of an integer given as minimal hex, as lowercase hex.
+fn padded(hex_int: &str) -> String {
+    hex(&to_java_bytes(&unhex(hex_int)))
+}
+
+fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    let mut cur = v;
+    for p in path {
+        cur = &cur[*p];
+    }
+    cur.as_str().unwrap_or_else(|| panic!("vector field {path:?} is not a string"))
+}
+
+fn str_map(v: &Value) -> HashMap<String, String> {
+    v.as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("string value").to_owned()))
+        .collect()
+}
+
+fn instant(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).expect("RFC 3339 instant").with_timezone(&Utc)
+}
+
+fn check_constants(r: &mut Report, file: &str, doc: &Value) {
+    let Some(c) = doc.get("constants") else { return };
+    r.check(file, "constants.N", s(c, &["N"]).to_owned(), hazmat::to_minimal_hex(&group::modulus_bytes()));
+    r.check(file, "constants.g", s(c, &["g"]).to_owned(), group::generator().to_string());
+    r.check(file, "constants.k", s(c, &["k"]).to_owned(), hazmat::to_minimal_hex(&group::multiplier_bytes()));
+    if let Some(info) = c.get("hkdf_info_hex").and_then(Value::as_str) {
+        r.check(file, "constants.hkdf_info", info.to_owned(), format!("{}01", hex(b"Caldera Derived Key")));
+    }
+}
+
+fn srp_a_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let key = match hazmat::ephemeral_key_from_be_bytes(&unhex(s(case, &["input", "a"]))) {
+        Ok(key) => key,
+        Err(e) => return r.fail(id, "ephemeral key", e),
+    };
+    r.check(id, "SRP_A", key.srp_a(), s(case, &["expected", "SRP_A"]));
+    r.check(id, "A_padded", padded(key.srp_a()), s(case, &["expected", "A_padded"]).to_owned());
+}
+
+fn secret_hash_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let input = &case["input"];
+    let got = secret_hash(
+        s(input, &["username"]),
+        s(input, &["client_id"]),
+        &ClientSecret::from(s(input, &["client_secret"])),
+    );
+    r.check(id, "SECRET_HASH", got.as_str(), s(case, &["expected", "SECRET_HASH"]));
+}
+
+fn timestamp_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let got = Timestamp::from(instant(s(case, &["input", "now"])));
+    r.check(id, "TIMESTAMP", got.as_str(), s(case, &["expected", "TIMESTAMP"]));
+}
+
+/// What one password claim produced.
+struct ClaimRun {
+    srp_a: String,
+    outcome: Result<(BTreeMap<String, String>, Trace), Error>,
+}
+
+/// Run the crate's PASSWORD_VERIFIER path on a case's `input` (also used for divergences).
+fn run_password_claim(r: &mut Report, id: &str, input: &Value) -> Option<ClaimRun> {
+    let params = str_map(&input["challenge_parameters"]);
+    let key = match hazmat::ephemeral_key_from_be_bytes(&unhex(s(input, &["a"]))) {
+        Ok(key) => key,
+        Err(e) => {
+            r.fail(id, "ephemeral key", e);
+            return None;
+        }
+    };
+    let srp_a = key.srp_a().to_owned();
+    let client_id = input.get("client_id").and_then(Value::as_str).unwrap_or("vector-client");
+    let mut client = match UserPoolClient::new(s(input, &["user_pool_id"]), client_id) {
+        Ok(client) => client,
+        Err(e) => {
+            r.fail(id, "user pool id", e);
+            return None;
+        }
+    };
+    if let Some(secret) = input.get("client_secret").and_then(Value::as_str) {
+        client = client.with_client_secret(ClientSecret::from(secret));
+    }
+    // TIMESTAMP: the formatter on the frozen clock, and the string that is signed.
+    let timestamp = Timestamp::from(instant(s(input, &["now"])));
+    r.check(id, "TIMESTAMP (from now)", timestamp.as_str(), s(input, &["timestamp"]));
+    let outcome = PasswordVerifierChallenge::try_from(&params).and_then(|challenge| {
+        let mut trace = Trace::default();
+        let password = Password::from(s(input, &["password"]));
+        hazmat::password_verifier_traced(key, &client, &challenge, &password, &timestamp, &mut trace)
+            .map(|responses| (responses.into(), trace))
+    });
+    Some(ClaimRun { srp_a, outcome })
+}
+
+/// Compare the intermediates that `reference` (a case's `intermediate`, or a divergence's
+/// `reference`) carries.
+fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
+    let field = |name: &str| reference.get(name).and_then(Value::as_str);
+    if let Some(v) = field("pool_name") {
+        // Checked by the caller through `pool_name`.
+        let _ = v;
+    }
+    if let Some(v) = field("identity_hash") {
+        r.check(id, "identity_hash", hex(t.identity_hash()), v.to_owned());
+    }
+    if let Some(v) = field("salt_padded") {
+        r.check(id, "salt_padded", hex(t.salt_padded()), v.to_owned());
+    }
+    if let Some(v) = field("x") {
+        r.check(id, "x", hazmat::to_minimal_hex(t.x()), v.to_owned());
+    }
+    if let Some(v) = field("u") {
+        r.check(id, "u", hazmat::to_minimal_hex(t.u()), v.to_owned());
+    }
+    if let Some(v) = field("u_padded") {
+        r.check(id, "u_padded", hex(t.u_padded()), v.to_owned());
+    }
+    if let Some(v) = field("S") {
+        r.check(id, "S (enc)", hex(t.s_padded()), padded(v));
+    }
+    if let Some(v) = field("hkdf_key") {
+        r.check(id, "hkdf_key", hex(t.hkdf_key()), v.to_owned());
+    }
+    if let Some(lens) = reference.get("padded_len").and_then(Value::as_object) {
+        let have: [(&str, usize); 3] =
+            [("u", t.u_padded().len()), ("S", t.s_padded().len()), ("salt", t.salt_padded().len())];
+        for (name, len) in have {
+            if let Some(want) = lens.get(name).and_then(Value::as_u64) {
+                r.check(id, &format!("padded_len.{name}"), len as u64, want);
+            }
+        }
+    }
+}
+
+fn password_claim_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let input = &case["input"];
+    let Some(run) = run_password_claim(r, id, input) else { return };
+    let expected = &case["expected"];
+    r.check(id, "SRP_A", run.srp_a.as_str(), s(expected, &["SRP_A"]));
+    if let Some(want) = case["intermediate"]["padded_len"].get("A").and_then(Value::as_u64) {
+        r.check(id, "padded_len.A", to_java_bytes(&unhex(&run.srp_a)).len() as u64, want);
+    }
+    if let Some(want) = case["intermediate"]["padded_len"].get("B").and_then(Value::as_u64) {
+        let b = s(input, &["challenge_parameters", "SRP_B"]);
+        r.check(id, "padded_len.B", to_java_bytes(&unhex(b)).len() as u64, want);
+    }
+    if let Some(want) = case["intermediate"].get("pool_name").and_then(Value::as_str) {
+        r.check(id, "pool_name", pool_name(s(input, &["user_pool_id"])), Ok(want));
+    }
+    let (responses, trace) = match run.outcome {
+        Ok(done) => done,
+        Err(e) => return r.fail(id, "PASSWORD_VERIFIER answer", e),
+    };
+    check_intermediates(r, id, &trace, &case["intermediate"]);
+    // The whole ChallengeResponses: exactly the expected keys (SRP_A goes to InitiateAuth).
+    let mut want: BTreeMap<String, String> = str_map(expected).into_iter().collect();
+    want.remove("SRP_A");
+    if let Some(secret) = input.get("client_secret").and_then(Value::as_str) {
+        let username = s(expected, &["USERNAME"]);
+        let client_id = s(input, &["client_id"]);
+        want.insert("SECRET_HASH".into(), secret_hash(username, client_id, &ClientSecret::from(secret)));
+    }
+    r.check(id, "ChallengeResponses", responses, want);
+}
+
+/// The section 18 decisions, tested on `divergences.json`: classified by content, not by id.
+fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'static str, usize>) -> bool {
+    let id = s(case, &["id"]);
+    if s(case, &["kind"]) != "password_claim" {
+        return false; // device divergences belong to the device kinds
+    }
+    let input = &case["input"];
+    let reference = &case["reference"];
+    let Some(run) = run_password_claim(r, id, input) else { return true };
+    r.check(id, "SRP_A", run.srp_a.as_str(), s(reference, &["SRP_A"]));
+    let params = str_map(&input["challenge_parameters"]);
+    let b = unhex(&params["SRP_B"]);
+    let n = group::modulus_bytes();
+    let b_is_zero_mod_n = b.iter().all(|&x| x == 0) || to_java_bytes(&b) == to_java_bytes(&n);
+    if b_is_zero_mod_n {
+        // SRP_B ≡ 0 (mod N): abort with a typed error before any secret-dependent work.
+        r.check(id, "SRP_B ≡ 0 mod N is refused", run.outcome.err(), Some(Error::IllegalServerB));
+        *decisions.entry("SRP_B = 0 mod N -> Error::IllegalServerB").or_default() += 1;
+        return true;
+    }
+    let (responses, trace) = match run.outcome {
+        Ok(done) => done,
+        Err(e) => {
+            r.fail(id, "PASSWORD_VERIFIER answer", e);
+            return true;
+        }
+    };
+    // SALT / negative SALT: the signature and intermediates of the reference column.
+    check_intermediates(r, id, &trace, reference);
+    r.check(
+        id,
+        "PASSWORD_CLAIM_SIGNATURE (reference column)",
+        responses.get("PASSWORD_CLAIM_SIGNATURE").map(String::as_str),
+        Some(s(reference, &["PASSWORD_CLAIM_SIGNATURE"])),
+    );
+    let salt = &params["SALT"];
+    if salt.starts_with('-') {
+        *decisions.entry("negative SALT -> two's complement, signed (Amplify JS)").or_default() += 1;
+    } else if salt.starts_with("00") {
+        *decisions.entry("redundant 00 in SALT -> parse, then enc (official SDKs)").or_default() += 1;
+    }
+    // USERNAME: the challenge's USERNAME (Android, .NET, Go, pycognito), not USER_ID_FOR_SRP.
+    let challenge_username = params.get("USERNAME").unwrap_or(&params["USER_ID_FOR_SRP"]);
+    r.check(id, "USERNAME = challenge USERNAME", responses.get("USERNAME"), Some(challenge_username));
+    if params.get("USERNAME") != params.get("USER_ID_FOR_SRP") {
+        *decisions.entry("USERNAME != USER_ID_FOR_SRP -> respond with challenge USERNAME").or_default() += 1;
+        if let Some(outcomes) = case["outcomes"]["USERNAME"].as_array() {
+            let ours = outcomes.iter().find(|o| o["value"].as_str() == Some(challenge_username.as_str()));
+            let peers = ours.map(|o| o["peers"].to_string()).unwrap_or_default();
+            r.check(id, "USERNAME outcome is pycognito's", peers.contains("pycognito"), true);
+        }
+    }
+    // SECRET_HASH: over the challenge's USERNAME in the response, over the typed name in
+    // InitiateAuth.
+    if let Some(secret) = input.get("client_secret").and_then(Value::as_str) {
+        let secret = ClientSecret::from(secret);
+        let client_id = s(input, &["client_id"]);
+        r.check(
+            id,
+            "SECRET_HASH in PASSWORD_VERIFIER (internal name)",
+            responses.get("SECRET_HASH").map(String::as_str),
+            Some(s(reference, &["SECRET_HASH(USERNAME from challenge)"])),
+        );
+        if let Some(initiate) = case["outcomes"]["InitiateAuth.SECRET_HASH"][0]["value"].as_str() {
+            r.check(
+                id,
+                "SECRET_HASH in InitiateAuth (typed name)",
+                secret_hash(s(input, &["username"]), client_id, &secret).as_str(),
+                initiate,
+            );
+        }
+        *decisions.entry("client secret + alias -> SECRET_HASH over internal name").or_default() += 1;
+    }
+    true
+}
+
+fn vectors_dir() -> (PathBuf, bool) {
+    match std::env::var_os("COGNITO_SRP_VECTORS") {
+        Some(dir) => (PathBuf::from(dir), true),
+        None => (PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")), false),
+    }
+}
+
+fn main() -> ExitCode {
+    let (dir, from_env) = vectors_dir();
+    println!("test vectors from {}", dir.display());
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect(),
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    files.sort();
+    let mut r = Report::default();
+    let mut decisions: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let doc: Value = match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| {
+            serde_json::from_str(&t).map_err(|e| e.to_string())
+        }) {
+            Ok(doc) => doc,
+            Err(e) => {
+                r.fail(&name, "read", e);
+                continue;
+            }
+        };
+        if doc["format"] != "cognito-srp-test-vectors" {
+            continue;
+        }
+        check_constants(&mut r, &name, &doc);
+        let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
+        let cases = doc["cases"].as_array().cloned().unwrap_or_default();
+        for case in &cases {
+            let checked = match kind.as_str() {
+                "srp_a" => {
+                    srp_a_case(&mut r, case);
+                    true
+                }
+                "password_claim" => {
+                    password_claim_case(&mut r, case);
+                    true
+                }
+                "secret_hash" => {
+                    secret_hash_case(&mut r, case);
+                    true
+                }
+                "timestamp" => {
+                    timestamp_case(&mut r, case);
+                    true
+                }
+                "divergences" => divergence_case(&mut r, case, &mut decisions),
+                _ => false,
+            };
+            let kind_name =
+                if kind == "divergences" { format!("divergences/{}", s(case, &["kind"])) } else { kind.clone() };
+            *(if checked { r.cases.entry(kind_name) } else { skipped.entry(kind_name) }).or_default() += 1;
+        }
+    }
+    for (kind, n) in &r.cases {
+        println!("  {kind:<28} {n:>4} cases checked");
+    }
+    for (kind, n) in &skipped {
+        println!("  {kind:<28} {n:>4} cases not checked by this crate yet");
+    }
+    for (decision, n) in &decisions {
+        println!("  section 18: {decision} ({n})");
+    }
+    // The crate's own folder must exercise every kind this crate implements.
+    if !from_env {
+        for kind in ["srp_a", "password_claim", "secret_hash", "timestamp", "divergences/password_claim"] {
+            if !r.cases.contains_key(kind) {
+                r.fail(kind, "coverage", "no case of this kind in tests/data");
+            }
+        }
+    }
+    if r.cases.is_empty() {
+        r.fail(&dir.display().to_string(), "coverage", "no vector file found");
+    }
+    for failure in &r.failures {
+        println!("FAIL {failure}");
+    }
+    let total: usize = r.cases.values().sum();
+    println!("  {} steps compared", r.steps);
+    let failed_cases: std::collections::BTreeSet<&str> =
+        r.failures.iter().filter_map(|f| f.split(':').next()).collect();
+    println!("vectors: {} passed, {} failed", total.saturating_sub(failed_cases.len()), failed_cases.len());
+    if r.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
