@@ -77,22 +77,25 @@ impl ServerPublic {
     /// Parse and check an `SRP_B` text (public value; variable time is fine).
     pub(crate) fn parse(name: &'static str, text: &str) -> Result<Self> {
         let b = parse_hex_int(name, text, false)?;
-        let value =
-            u3072_from_be_slice(&b.magnitude).ok_or(Error::MalformedParameter { name })?;
+        let value = u3072_from_be_slice(&b.magnitude).ok_or(Error::MalformedParameter { name })?;
         // B < 2^3072 < 2N, so one conditional subtraction reduces it.
         let n = N.as_ref();
-        let reduced = if value >= *n { value.wrapping_sub(n) } else { value };
+        let reduced = if value >= *n {
+            value.wrapping_sub(n)
+        } else {
+            value
+        };
         if bool::from(reduced.is_zero()) {
             return Err(Error::IllegalServerB);
         }
-        Ok(Self { enc: b.to_java_bytes(), reduced })
+        Ok(Self {
+            enc: b.to_java_bytes(),
+            reduced,
+        })
     }
 }
 
-fn required<'a>(
-    lookup: &impl Fn(&str) -> Option<&'a str>,
-    name: &'static str,
-) -> Result<&'a str> {
+fn required<'a>(lookup: &impl Fn(&str) -> Option<&'a str>, name: &'static str) -> Result<&'a str> {
     lookup(name).ok_or(Error::MissingParameter { name })
 }
 
@@ -137,8 +140,10 @@ impl PasswordVerifierChallenge {
         let srp_b = ServerPublic::parse(param::SRP_B, required(&lookup, param::SRP_B)?)?;
         let secret_block = required(&lookup, param::SECRET_BLOCK)?;
         let secret_block_bytes = decode_base64_lenient(param::SECRET_BLOCK, secret_block)?;
-        let user_id_for_srp =
-            non_empty(param::USER_ID_FOR_SRP, required(&lookup, param::USER_ID_FOR_SRP)?)?;
+        let user_id_for_srp = non_empty(
+            param::USER_ID_FOR_SRP,
+            required(&lookup, param::USER_ID_FOR_SRP)?,
+        )?;
         let username = match lookup(param::USERNAME) {
             Some(name) => non_empty(param::USERNAME, name)?,
             None => user_id_for_srp.clone(),
@@ -203,7 +208,10 @@ pub struct ChallengeResponses {
 
 impl ChallengeResponses {
     pub(crate) fn new(challenge_name: &'static str) -> Self {
-        Self { challenge_name, entries: Vec::with_capacity(8) }
+        Self {
+            challenge_name,
+            entries: Vec::with_capacity(8),
+        }
     }
 
     /// Set `key` to `value`, replacing an earlier value.
@@ -232,10 +240,14 @@ impl ChallengeResponses {
     /// The value of one key.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The `(key, value)` pairs, in insertion order.
+    #[must_use]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
     }

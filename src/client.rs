@@ -4,11 +4,11 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::challenge::{challenge_name, param, ChallengeResponses, PasswordVerifierChallenge};
+use crate::challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
 use crate::error::{Error, Result};
 use crate::secret::{ClientSecret, EphemeralKey, Password};
 use crate::secret_hash::secret_hash;
-use crate::srp::{claim_signature, ClaimInput, Observer, Unobserved};
+use crate::srp::{ClaimInput, Observer, Unobserved, claim_signature};
 use crate::timestamp::Timestamp;
 
 /// The pool name of a user pool id: the part after the `_` (`us-east-1_AbC` → `AbC`).
@@ -87,7 +87,9 @@ impl UserPoolClient {
     /// [`secret_hash`](crate::secret_hash()) for which user name each request needs.
     #[must_use]
     pub fn secret_hash(&self, username: &str) -> Option<String> {
-        self.client_secret.as_ref().map(|secret| secret_hash(username, &self.client_id, secret))
+        self.client_secret
+            .as_ref()
+            .map(|secret| secret_hash(username, &self.client_id, secret))
     }
 }
 
@@ -146,7 +148,10 @@ impl EphemeralKey {
         let signature = claim_signature(self, &input, observer)?;
         let mut responses = ChallengeResponses::new(challenge_name::PASSWORD_VERIFIER);
         responses.insert(param::USERNAME, challenge.username.clone());
-        responses.insert(param::PASSWORD_CLAIM_SECRET_BLOCK, challenge.secret_block.clone());
+        responses.insert(
+            param::PASSWORD_CLAIM_SECRET_BLOCK,
+            challenge.secret_block.clone(),
+        );
         responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
         responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));
         if let Some(hash) = client.secret_hash(&challenge.username) {

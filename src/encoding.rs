@@ -9,8 +9,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use crypto_bigint::U3072;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
@@ -21,8 +21,11 @@ use crate::error::{Error, Result};
 /// allowed): what Java's `BigInteger.toByteArray()` returns. For public values only: it
 /// branches on the bytes.
 #[must_use]
-pub fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
-    let start = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
+pub(crate) fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len());
     let digits = magnitude.get(start..).unwrap_or_default();
     let mut out = Vec::with_capacity(digits.len() + 1);
     match digits.first() {
@@ -38,7 +41,10 @@ pub fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
 /// integer (Java `BigInteger.toByteArray()`), e.g. −95 → `a1`, −128 → `80`, −129 → `ff 7f`.
 /// For a zero magnitude this is `enc(0)`.
 fn to_java_bytes_negative(magnitude: &[u8]) -> Vec<u8> {
-    let start = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len());
     let digits = magnitude.get(start..).unwrap_or_default();
     if digits.is_empty() {
         return alloc::vec![0];
@@ -98,15 +104,14 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
 /// Minimal lowercase hex of a non-negative integer's magnitude: no leading zeros, `"0"` for
 /// zero. This is the `SRP_A` wire form.
 #[must_use]
-pub fn to_minimal_hex(magnitude: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+pub(crate) fn to_minimal_hex(magnitude: &[u8]) -> String {
     let mut out = String::with_capacity(magnitude.len() * 2);
     for &byte in magnitude {
         for nibble in [byte >> 4, byte & 0x0f] {
             if out.is_empty() && nibble == 0 {
                 continue;
             }
-            out.push(char::from(DIGITS[usize::from(nibble)]));
+            out.extend(char::from_digit(u32::from(nibble), 16));
         }
     }
     if out.is_empty() {
@@ -139,7 +144,11 @@ impl HexInt {
 /// official SDKs do: case-insensitive, odd length and redundant leading zeros allowed, and a
 /// leading `-` when `allow_negative`. Anything else (empty, `0x`, `+`, spaces, other
 /// characters) is [`Error::MalformedParameter`] naming `name`.
-pub(crate) fn parse_hex_int(name: &'static str, text: &str, allow_negative: bool) -> Result<HexInt> {
+pub(crate) fn parse_hex_int(
+    name: &'static str,
+    text: &str,
+    allow_negative: bool,
+) -> Result<HexInt> {
     let malformed = Error::MalformedParameter { name };
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if allow_negative => (true, rest),
@@ -163,14 +172,23 @@ pub(crate) fn parse_hex_int(name: &'static str, text: &str, allow_negative: bool
         };
         nibbles.push(v);
     }
-    let bytes: Vec<u8> = nibbles.chunks_exact(2).map(|p| (p[0] << 4) | p[1]).collect();
+    let bytes: Vec<u8> = nibbles
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => (hi << 4) | lo,
+            _ => 0, // `chunks_exact(2)` yields pairs only
+        })
+        .collect();
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     let magnitude = bytes.get(start..).unwrap_or_default().to_vec();
     let negative = negative && !magnitude.is_empty();
-    Ok(HexInt { magnitude, negative })
+    Ok(HexInt {
+        magnitude,
+        negative,
+    })
 }
 
-/// Standard base64 with padding: the output form of signatures, SECRET_HASH and verifiers.
+/// Standard base64 with padding: the output form of signatures, `SECRET_HASH` and verifiers.
 #[must_use]
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
@@ -195,7 +213,9 @@ pub(crate) fn decode_base64_lenient(name: &'static str, text: &str) -> Result<Ve
             other => other,
         })
         .collect();
-    LENIENT.decode(normalized).map_err(|_| Error::MalformedParameter { name })
+    LENIENT
+        .decode(normalized)
+        .map_err(|_| Error::MalformedParameter { name })
 }
 
 /// Left-pad big-endian bytes (at most 384 of them) to a 3072-bit integer.
@@ -232,17 +252,21 @@ mod tests {
     #[test]
     fn negative_java_bytes_table_of_spec_section_2() {
         let cases: &[(&[u8], &[u8])] = &[
-            (&[0x5f], &[0xa1]),        // −95
-            (&[0x80], &[0x80]),        // −128
-            (&[0x81], &[0xff, 0x7f]),  // −129
-            (&[0x01, 0x00], &[0xff, 0x00]), // −256
-            (&[0x01], &[0xff]),        // −1
-            (&[0x7f], &[0x81]),        // −127
+            (&[0x5f], &[0xa1]),                   // −95
+            (&[0x80], &[0x80]),                   // −128
+            (&[0x81], &[0xff, 0x7f]),             // −129
+            (&[0x01, 0x00], &[0xff, 0x00]),       // −256
+            (&[0x01], &[0xff]),                   // −1
+            (&[0x7f], &[0x81]),                   // −127
             (&[0x00, 0x80, 0x00], &[0x80, 0x00]), // −32768
             (&[0x80, 0x01], &[0xff, 0x7f, 0xff]), // −32769
         ];
         for (input, expected) in cases {
-            assert_eq!(to_java_bytes_negative(input), *expected, "enc(-{input:02x?})");
+            assert_eq!(
+                to_java_bytes_negative(input),
+                *expected,
+                "enc(-{input:02x?})"
+            );
         }
         assert_eq!(to_java_bytes_negative(&[]), [0x00]);
     }
@@ -290,7 +314,11 @@ mod tests {
         assert_eq!(p("-0").map(|h| h.to_java_bytes()), Ok(alloc::vec![0]));
         assert_eq!(p("-5f").map(|h| h.to_java_bytes()), Ok(alloc::vec![0xa1]));
         for bad in ["", "-", "0x12", "+12", " 12", "12 ", "1g", "--1", "é"] {
-            assert_eq!(p(bad), Err(Error::MalformedParameter { name: "SALT" }), "{bad:?}");
+            assert_eq!(
+                p(bad),
+                Err(Error::MalformedParameter { name: "SALT" }),
+                "{bad:?}"
+            );
         }
         assert_eq!(
             parse_hex_int("SRP_B", "-1", false),
@@ -306,7 +334,13 @@ mod tests {
         assert_eq!(d("+/8"), Ok(alloc::vec![0xfb, 0xff]));
         assert_eq!(d(""), Ok(alloc::vec![]));
         for bad in ["+/8=x", "a", "ab!c", "ab c=", "===="] {
-            assert_eq!(d(bad), Err(Error::MalformedParameter { name: "SECRET_BLOCK" }), "{bad:?}");
+            assert_eq!(
+                d(bad),
+                Err(Error::MalformedParameter {
+                    name: "SECRET_BLOCK"
+                }),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -18,8 +18,8 @@ mod secret_hash;
 mod srp;
 mod timestamp;
 
-pub use challenge::{challenge_name, param, ChallengeResponses, PasswordVerifierChallenge};
-pub use client::{pool_name, UserPoolClient};
+pub use challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
+pub use client::{UserPoolClient, pool_name};
 pub use error::{Error, Result};
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;

@@ -109,7 +109,8 @@ impl EphemeralKey {
     /// - [`Error::IllegalEphemeral`] when it returned 128 zero bytes (a broken RNG).
     pub fn from_rng<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
         let mut bytes = Zeroizing::new([0u8; 128]);
-        rng.try_fill_bytes(bytes.as_mut()).map_err(|_| Error::RandomSource)?;
+        rng.try_fill_bytes(bytes.as_mut())
+            .map_err(|_| Error::RandomSource)?;
         Self::from_be_bytes(bytes.as_ref())
     }
 
@@ -134,7 +135,11 @@ impl EphemeralKey {
             return Err(Error::IllegalEphemeral);
         }
         let a = crate::encoding::u3072_from_be_slice(bytes).ok_or(Error::IllegalEphemeral)?;
-        let mut key = Self { a, srp_a: String::new(), a_enc: Vec::new() };
+        let mut key = Self {
+            a,
+            srp_a: String::new(),
+            a_enc: Vec::new(),
+        };
         // Declassified: only whether `a` is zero, which makes the key unusable.
         if bool::from(key.a.is_zero()) {
             return Err(Error::IllegalEphemeral);

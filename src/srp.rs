@@ -26,8 +26,8 @@ use zeroize::Zeroizing;
 use crate::challenge::ServerPublic;
 use crate::encoding::{base64_encode, to_java_bytes, to_java_bytes_secret};
 use crate::error::{Error, Result};
-use crate::group::{g_monty, k_monty, Monty, LIMBS, PARAMS};
-use crate::secret::{EphemeralKey, A_BITS};
+use crate::group::{LIMBS, Monty, PARAMS, g_monty, k_monty};
+use crate::secret::{A_BITS, EphemeralKey};
 
 /// Public bit bound of `x` (a SHA-256 output).
 pub(crate) const X_BITS: u32 = 256;
@@ -128,13 +128,18 @@ fn premaster(a: &U3072, b: &U3072, u: &U256, x: &U256) -> Zeroizing<U3072> {
     let base = Zeroizing::new(Monty::new(b, &PARAMS).sub(&k_v));
     let u_x: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(x));
     let exponent = Zeroizing::new(a.wrapping_add(&u_x.resize::<LIMBS>()));
-    Zeroizing::new(base.pow_amm_bounded_exp(&exponent, EXPONENT_BITS).retrieve())
+    Zeroizing::new(
+        base.pow_amm_bounded_exp(&exponent, EXPONENT_BITS)
+            .retrieve(),
+    )
 }
 
 /// `HKDF-SHA256(salt = enc(u), ikm = enc(S), info = "Caldera Derived Key")`, 16 bytes.
 pub(crate) fn session_key(u_enc: &[u8], s_enc: &[u8]) -> Zeroizing<[u8; 16]> {
     let mut okm = Zeroizing::new([0u8; 16]);
-    let ok = Hkdf::<Sha256>::new(Some(u_enc), s_enc).expand(HKDF_INFO, okm.as_mut()).is_ok();
+    let ok = Hkdf::<Sha256>::new(Some(u_enc), s_enc)
+        .expand(HKDF_INFO, okm.as_mut())
+        .is_ok();
     // `expand` fails only for more than 255 blocks of output; 16 bytes is one block.
     debug_assert!(ok, "HKDF expand of 16 bytes cannot fail");
     okm
@@ -183,5 +188,11 @@ pub(crate) fn claim_signature(
 
     let k = session_key(&u_enc, &s_enc);
     observer.hkdf_key(&k);
-    Ok(signature(&k, input.realm, input.identity, input.secret_block, input.timestamp))
+    Ok(signature(
+        &k,
+        input.realm,
+        input.identity,
+        input.secret_block,
+        input.timestamp,
+    ))
 }

@@ -6,8 +6,9 @@ use core::fmt::{self, Write as _};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// The `TIMESTAMP` a claim signs and sends, e.g. `Tue Nov 5 09:01:02 UTC 2024`.
 ///
@@ -44,7 +45,9 @@ impl From<DateTime<Utc>> for Timestamp {
     /// Format an instant. Years outside `0..=9999` (which Cognito would refuse anyway) are
     /// printed as signed decimal numbers.
     fn from(t: DateTime<Utc>) -> Self {
-        let weekday = WEEKDAYS.get(t.weekday().num_days_from_monday() as usize).copied();
+        let weekday = WEEKDAYS
+            .get(t.weekday().num_days_from_monday() as usize)
+            .copied();
         let month = MONTHS.get(t.month0() as usize).copied();
         let mut s = String::with_capacity(32);
         // Writing to a `String` cannot fail.
@@ -89,7 +92,10 @@ mod tests {
             ((2026, 1, 1, 0, 0, 0), "Thu Jan 1 00:00:00 UTC 2026"),
         ];
         for ((y, mo, d, h, mi, s), expected) in cases {
-            let t = Utc.with_ymd_and_hms(y, mo, d, h, mi, s).single().map(Timestamp::from);
+            let t = Utc
+                .with_ymd_and_hms(y, mo, d, h, mi, s)
+                .single()
+                .map(Timestamp::from);
             assert_eq!(t.as_ref().map(Timestamp::as_str), Some(expected));
         }
     }

@@ -3,12 +3,22 @@
 //! Reads every `*.json` file of the `cognito-srp-test-vectors` format in `tests/data/`, or in
 //! the folder named by the environment variable `COGNITO_SRP_VECTORS`, dispatches on each
 //! file's `kind`, and checks every intermediate of every case (A, x, u, S, HKDF key,
-//! signature, SECRET_HASH, TIMESTAMP, and the whole ChallengeResponses). A mismatch names the
+//! signature, `SECRET_HASH`, `TIMESTAMP`, and the whole `ChallengeResponses`). A mismatch names the
 //! step and the case id; all mismatches are listed before the run fails. Nothing depends on
 //! case ids, counts or order.
 //!
 //! This target has its own `main` (`harness = false`) so that the per-kind counts are always
 //! printed: `cargo test --test vectors`.
+
+// A test harness without libtest: a malformed vector file may panic (it is a test failure),
+// and std paths are the natural ones here.
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc
+)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -34,7 +44,9 @@ impl Report {
     fn check<T: PartialEq + std::fmt::Debug>(&mut self, case: &str, step: &str, got: T, want: T) {
         self.steps += 1;
         if got != want {
-            self.failures.push(format!("{case}: {step} mismatch\n    got:  {got:?}\n    want: {want:?}"));
+            self.failures.push(format!(
+                "{case}: {step} mismatch\n    got:  {got:?}\n    want: {want:?}"
+            ));
         }
     }
 
@@ -50,7 +62,11 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Decode hex of any length (odd length gets a leading zero).
 fn unhex(text: &str) -> Vec<u8> {
-    let padded = if text.len() % 2 == 1 { format!("0{text}") } else { text.to_owned() };
+    let padded = if text.len() % 2 == 1 {
+        format!("0{text}")
+    } else {
+        text.to_owned()
+    };
     (0..padded.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).expect("vector hex"))
@@ -67,7 +83,8 @@ fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     for p in path {
         cur = &cur[*p];
     }
-    cur.as_str().unwrap_or_else(|| panic!("vector field {path:?} is not a string"))
+    cur.as_str()
+        .unwrap_or_else(|| panic!("vector field {path:?} is not a string"))
 }
 
 fn str_map(v: &Value) -> HashMap<String, String> {
@@ -79,16 +96,40 @@ fn str_map(v: &Value) -> HashMap<String, String> {
 }
 
 fn instant(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).expect("RFC 3339 instant").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .expect("RFC 3339 instant")
+        .with_timezone(&Utc)
 }
 
 fn check_constants(r: &mut Report, file: &str, doc: &Value) {
-    let Some(c) = doc.get("constants") else { return };
-    r.check(file, "constants.N", s(c, &["N"]).to_owned(), hazmat::to_minimal_hex(&group::modulus_bytes()));
-    r.check(file, "constants.g", s(c, &["g"]).to_owned(), group::generator().to_string());
-    r.check(file, "constants.k", s(c, &["k"]).to_owned(), hazmat::to_minimal_hex(&group::multiplier_bytes()));
+    let Some(c) = doc.get("constants") else {
+        return;
+    };
+    r.check(
+        file,
+        "constants.N",
+        s(c, &["N"]).to_owned(),
+        hazmat::to_minimal_hex(&group::modulus_bytes()),
+    );
+    r.check(
+        file,
+        "constants.g",
+        s(c, &["g"]).to_owned(),
+        group::generator().to_string(),
+    );
+    r.check(
+        file,
+        "constants.k",
+        s(c, &["k"]).to_owned(),
+        hazmat::to_minimal_hex(&group::multiplier_bytes()),
+    );
     if let Some(info) = c.get("hkdf_info_hex").and_then(Value::as_str) {
-        r.check(file, "constants.hkdf_info", info.to_owned(), format!("{}01", hex(b"Caldera Derived Key")));
+        r.check(
+            file,
+            "constants.hkdf_info",
+            info.to_owned(),
+            format!("{}01", hex(b"Caldera Derived Key")),
+        );
     }
 }
 
@@ -99,7 +140,12 @@ fn srp_a_case(r: &mut Report, case: &Value) {
         Err(e) => return r.fail(id, "ephemeral key", e),
     };
     r.check(id, "SRP_A", key.srp_a(), s(case, &["expected", "SRP_A"]));
-    r.check(id, "A_padded", padded(key.srp_a()), s(case, &["expected", "A_padded"]).to_owned());
+    r.check(
+        id,
+        "A_padded",
+        padded(key.srp_a()),
+        s(case, &["expected", "A_padded"]).to_owned(),
+    );
 }
 
 fn secret_hash_case(r: &mut Report, case: &Value) {
@@ -110,13 +156,23 @@ fn secret_hash_case(r: &mut Report, case: &Value) {
         s(input, &["client_id"]),
         &ClientSecret::from(s(input, &["client_secret"])),
     );
-    r.check(id, "SECRET_HASH", got.as_str(), s(case, &["expected", "SECRET_HASH"]));
+    r.check(
+        id,
+        "SECRET_HASH",
+        got.as_str(),
+        s(case, &["expected", "SECRET_HASH"]),
+    );
 }
 
 fn timestamp_case(r: &mut Report, case: &Value) {
     let id = s(case, &["id"]);
     let got = Timestamp::from(instant(s(case, &["input", "now"])));
-    r.check(id, "TIMESTAMP", got.as_str(), s(case, &["expected", "TIMESTAMP"]));
+    r.check(
+        id,
+        "TIMESTAMP",
+        got.as_str(),
+        s(case, &["expected", "TIMESTAMP"]),
+    );
 }
 
 /// What one password claim produced.
@@ -125,7 +181,7 @@ struct ClaimRun {
     outcome: Result<(BTreeMap<String, String>, Trace), Error>,
 }
 
-/// Run the crate's PASSWORD_VERIFIER path on a case's `input` (also used for divergences).
+/// Run the crate's `PASSWORD_VERIFIER` path on a case's `input` (also used for divergences).
 fn run_password_claim(r: &mut Report, id: &str, input: &Value) -> Option<ClaimRun> {
     let params = str_map(&input["challenge_parameters"]);
     let key = match hazmat::ephemeral_key_from_be_bytes(&unhex(s(input, &["a"]))) {
@@ -136,7 +192,10 @@ fn run_password_claim(r: &mut Report, id: &str, input: &Value) -> Option<ClaimRu
         }
     };
     let srp_a = key.srp_a().to_owned();
-    let client_id = input.get("client_id").and_then(Value::as_str).unwrap_or("vector-client");
+    let client_id = input
+        .get("client_id")
+        .and_then(Value::as_str)
+        .unwrap_or("vector-client");
     let mut client = match UserPoolClient::new(s(input, &["user_pool_id"]), client_id) {
         Ok(client) => client,
         Err(e) => {
@@ -149,12 +208,19 @@ fn run_password_claim(r: &mut Report, id: &str, input: &Value) -> Option<ClaimRu
     }
     // TIMESTAMP: the formatter on the frozen clock, and the string that is signed.
     let timestamp = Timestamp::from(instant(s(input, &["now"])));
-    r.check(id, "TIMESTAMP (from now)", timestamp.as_str(), s(input, &["timestamp"]));
+    r.check(
+        id,
+        "TIMESTAMP (from now)",
+        timestamp.as_str(),
+        s(input, &["timestamp"]),
+    );
     let outcome = PasswordVerifierChallenge::try_from(&params).and_then(|challenge| {
         let mut trace = Trace::default();
         let password = Password::from(s(input, &["password"]));
-        hazmat::password_verifier_traced(key, &client, &challenge, &password, &timestamp, &mut trace)
-            .map(|responses| (responses.into(), trace))
+        hazmat::password_verifier_traced(
+            key, &client, &challenge, &password, &timestamp, &mut trace,
+        )
+        .map(|responses| (responses.into(), trace))
     });
     Some(ClaimRun { srp_a, outcome })
 }
@@ -189,8 +255,11 @@ fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
         r.check(id, "hkdf_key", hex(t.hkdf_key()), v.to_owned());
     }
     if let Some(lens) = reference.get("padded_len").and_then(Value::as_object) {
-        let have: [(&str, usize); 3] =
-            [("u", t.u_padded().len()), ("S", t.s_padded().len()), ("salt", t.salt_padded().len())];
+        let have: [(&str, usize); 3] = [
+            ("u", t.u_padded().len()),
+            ("S", t.s_padded().len()),
+            ("salt", t.salt_padded().len()),
+        ];
         for (name, len) in have {
             if let Some(want) = lens.get(name).and_then(Value::as_u64) {
                 r.check(id, &format!("padded_len.{name}"), len as u64, want);
@@ -202,18 +271,44 @@ fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
 fn password_claim_case(r: &mut Report, case: &Value) {
     let id = s(case, &["id"]);
     let input = &case["input"];
-    let Some(run) = run_password_claim(r, id, input) else { return };
+    let Some(run) = run_password_claim(r, id, input) else {
+        return;
+    };
     let expected = &case["expected"];
     r.check(id, "SRP_A", run.srp_a.as_str(), s(expected, &["SRP_A"]));
-    if let Some(want) = case["intermediate"]["padded_len"].get("A").and_then(Value::as_u64) {
-        r.check(id, "padded_len.A", to_java_bytes(&unhex(&run.srp_a)).len() as u64, want);
+    if let Some(want) = case["intermediate"]["padded_len"]
+        .get("A")
+        .and_then(Value::as_u64)
+    {
+        r.check(
+            id,
+            "padded_len.A",
+            to_java_bytes(&unhex(&run.srp_a)).len() as u64,
+            want,
+        );
     }
-    if let Some(want) = case["intermediate"]["padded_len"].get("B").and_then(Value::as_u64) {
+    if let Some(want) = case["intermediate"]["padded_len"]
+        .get("B")
+        .and_then(Value::as_u64)
+    {
         let b = s(input, &["challenge_parameters", "SRP_B"]);
-        r.check(id, "padded_len.B", to_java_bytes(&unhex(b)).len() as u64, want);
+        r.check(
+            id,
+            "padded_len.B",
+            to_java_bytes(&unhex(b)).len() as u64,
+            want,
+        );
     }
-    if let Some(want) = case["intermediate"].get("pool_name").and_then(Value::as_str) {
-        r.check(id, "pool_name", pool_name(s(input, &["user_pool_id"])), Ok(want));
+    if let Some(want) = case["intermediate"]
+        .get("pool_name")
+        .and_then(Value::as_str)
+    {
+        r.check(
+            id,
+            "pool_name",
+            pool_name(s(input, &["user_pool_id"])),
+            Ok(want),
+        );
     }
     let (responses, trace) = match run.outcome {
         Ok(done) => done,
@@ -226,20 +321,29 @@ fn password_claim_case(r: &mut Report, case: &Value) {
     if let Some(secret) = input.get("client_secret").and_then(Value::as_str) {
         let username = s(expected, &["USERNAME"]);
         let client_id = s(input, &["client_id"]);
-        want.insert("SECRET_HASH".into(), secret_hash(username, client_id, &ClientSecret::from(secret)));
+        want.insert(
+            "SECRET_HASH".into(),
+            secret_hash(username, client_id, &ClientSecret::from(secret)),
+        );
     }
     r.check(id, "ChallengeResponses", responses, want);
 }
 
 /// The section 18 decisions, tested on `divergences.json`: classified by content, not by id.
-fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'static str, usize>) -> bool {
+fn divergence_case(
+    r: &mut Report,
+    case: &Value,
+    decisions: &mut BTreeMap<&'static str, usize>,
+) -> bool {
     let id = s(case, &["id"]);
     if s(case, &["kind"]) != "password_claim" {
         return false; // device divergences belong to the device kinds
     }
     let input = &case["input"];
     let reference = &case["reference"];
-    let Some(run) = run_password_claim(r, id, input) else { return true };
+    let Some(run) = run_password_claim(r, id, input) else {
+        return true;
+    };
     r.check(id, "SRP_A", run.srp_a.as_str(), s(reference, &["SRP_A"]));
     let params = str_map(&input["challenge_parameters"]);
     let b = unhex(&params["SRP_B"]);
@@ -247,8 +351,15 @@ fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'stat
     let b_is_zero_mod_n = b.iter().all(|&x| x == 0) || to_java_bytes(&b) == to_java_bytes(&n);
     if b_is_zero_mod_n {
         // SRP_B ≡ 0 (mod N): abort with a typed error before any secret-dependent work.
-        r.check(id, "SRP_B ≡ 0 mod N is refused", run.outcome.err(), Some(Error::IllegalServerB));
-        *decisions.entry("SRP_B = 0 mod N -> Error::IllegalServerB").or_default() += 1;
+        r.check(
+            id,
+            "SRP_B ≡ 0 mod N is refused",
+            run.outcome.err(),
+            Some(Error::IllegalServerB),
+        );
+        *decisions
+            .entry("SRP_B = 0 mod N -> Error::IllegalServerB")
+            .or_default() += 1;
         return true;
     }
     let (responses, trace) = match run.outcome {
@@ -263,24 +374,44 @@ fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'stat
     r.check(
         id,
         "PASSWORD_CLAIM_SIGNATURE (reference column)",
-        responses.get("PASSWORD_CLAIM_SIGNATURE").map(String::as_str),
+        responses
+            .get("PASSWORD_CLAIM_SIGNATURE")
+            .map(String::as_str),
         Some(s(reference, &["PASSWORD_CLAIM_SIGNATURE"])),
     );
     let salt = &params["SALT"];
     if salt.starts_with('-') {
-        *decisions.entry("negative SALT -> two's complement, signed (Amplify JS)").or_default() += 1;
+        *decisions
+            .entry("negative SALT -> two's complement, signed (Amplify JS)")
+            .or_default() += 1;
     } else if salt.starts_with("00") {
-        *decisions.entry("redundant 00 in SALT -> parse, then enc (official SDKs)").or_default() += 1;
+        *decisions
+            .entry("redundant 00 in SALT -> parse, then enc (official SDKs)")
+            .or_default() += 1;
     }
     // USERNAME: the challenge's USERNAME (Android, .NET, Go, pycognito), not USER_ID_FOR_SRP.
     let challenge_username = params.get("USERNAME").unwrap_or(&params["USER_ID_FOR_SRP"]);
-    r.check(id, "USERNAME = challenge USERNAME", responses.get("USERNAME"), Some(challenge_username));
+    r.check(
+        id,
+        "USERNAME = challenge USERNAME",
+        responses.get("USERNAME"),
+        Some(challenge_username),
+    );
     if params.get("USERNAME") != params.get("USER_ID_FOR_SRP") {
-        *decisions.entry("USERNAME != USER_ID_FOR_SRP -> respond with challenge USERNAME").or_default() += 1;
+        *decisions
+            .entry("USERNAME != USER_ID_FOR_SRP -> respond with challenge USERNAME")
+            .or_default() += 1;
         if let Some(outcomes) = case["outcomes"]["USERNAME"].as_array() {
-            let ours = outcomes.iter().find(|o| o["value"].as_str() == Some(challenge_username.as_str()));
+            let ours = outcomes
+                .iter()
+                .find(|o| o["value"].as_str() == Some(challenge_username.as_str()));
             let peers = ours.map(|o| o["peers"].to_string()).unwrap_or_default();
-            r.check(id, "USERNAME outcome is pycognito's", peers.contains("pycognito"), true);
+            r.check(
+                id,
+                "USERNAME outcome is pycognito's",
+                peers.contains("pycognito"),
+                true,
+            );
         }
     }
     // SECRET_HASH: over the challenge's USERNAME in the response, over the typed name in
@@ -302,7 +433,9 @@ fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'stat
                 initiate,
             );
         }
-        *decisions.entry("client secret + alias -> SECRET_HASH over internal name").or_default() += 1;
+        *decisions
+            .entry("client secret + alias -> SECRET_HASH over internal name")
+            .or_default() += 1;
     }
     true
 }
@@ -310,7 +443,10 @@ fn divergence_case(r: &mut Report, case: &Value, decisions: &mut BTreeMap<&'stat
 fn vectors_dir() -> (PathBuf, bool) {
     match std::env::var_os("COGNITO_SRP_VECTORS") {
         Some(dir) => (PathBuf::from(dir), true),
-        None => (PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")), false),
+        None => (
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")),
+            false,
+        ),
     }
 }
 
@@ -332,10 +468,14 @@ fn main() -> ExitCode {
     let mut decisions: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     for path in &files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let doc: Value = match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| e.to_string())
-        }) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc: Value = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
             Ok(doc) => doc,
             Err(e) => {
                 r.fail(&name, "read", e);
@@ -369,9 +509,17 @@ fn main() -> ExitCode {
                 "divergences" => divergence_case(&mut r, case, &mut decisions),
                 _ => false,
             };
-            let kind_name =
-                if kind == "divergences" { format!("divergences/{}", s(case, &["kind"])) } else { kind.clone() };
-            *(if checked { r.cases.entry(kind_name) } else { skipped.entry(kind_name) }).or_default() += 1;
+            let kind_name = if kind == "divergences" {
+                format!("divergences/{}", s(case, &["kind"]))
+            } else {
+                kind.clone()
+            };
+            *(if checked {
+                r.cases.entry(kind_name)
+            } else {
+                skipped.entry(kind_name)
+            })
+            .or_default() += 1;
         }
     }
     for (kind, n) in &r.cases {
@@ -385,22 +533,43 @@ fn main() -> ExitCode {
     }
     // The crate's own folder must exercise every kind this crate implements.
     if !from_env {
-        for kind in ["srp_a", "password_claim", "secret_hash", "timestamp", "divergences/password_claim"] {
+        for kind in [
+            "srp_a",
+            "password_claim",
+            "secret_hash",
+            "timestamp",
+            "divergences/password_claim",
+        ] {
             if !r.cases.contains_key(kind) {
                 r.fail(kind, "coverage", "no case of this kind in tests/data");
             }
         }
     }
     if r.cases.is_empty() {
-        r.fail(&dir.display().to_string(), "coverage", "no vector file found");
+        r.fail(
+            &dir.display().to_string(),
+            "coverage",
+            "no vector file found",
+        );
     }
     for failure in &r.failures {
         println!("FAIL {failure}");
     }
     let total: usize = r.cases.values().sum();
     println!("  {} steps compared", r.steps);
-    let failed_cases: std::collections::BTreeSet<&str> =
-        r.failures.iter().filter_map(|f| f.split(':').next()).collect();
-    println!("vectors: {} passed, {} failed", total.saturating_sub(failed_cases.len()), failed_cases.len());
-    if r.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let failed_cases: std::collections::BTreeSet<&str> = r
+        .failures
+        .iter()
+        .filter_map(|f| f.split(':').next())
+        .collect();
+    println!(
+        "vectors: {} passed, {} failed",
+        total.saturating_sub(failed_cases.len()),
+        failed_cases.len()
+    );
+    if r.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
