@@ -38,12 +38,18 @@ pub mod param {
     pub const SECRET_HASH: &str = "SECRET_HASH";
     /// The remembered device's key.
     pub const DEVICE_KEY: &str = "DEVICE_KEY";
+    /// The flow of `CUSTOM_AUTH` with SRP first (`AuthParameters`).
+    pub const CHALLENGE_NAME: &str = "CHALLENGE_NAME";
 }
 
 /// Wire names of challenges (`ChallengeName`).
 pub mod challenge_name {
     /// The SRP password claim that follows `USER_SRP_AUTH`.
     pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
+    /// The start of device SRP: answer with the device key and a fresh `SRP_A`.
+    pub const DEVICE_SRP_AUTH: &str = "DEVICE_SRP_AUTH";
+    /// The device SRP claim.
+    pub const DEVICE_PASSWORD_VERIFIER: &str = "DEVICE_PASSWORD_VERIFIER";
 }
 
 /// The `ChallengeParameters` of a `PASSWORD_VERIFIER` challenge, parsed and checked.
@@ -56,12 +62,38 @@ pub mod challenge_name {
 /// challenge's `USERNAME`, or `USER_ID_FOR_SRP` when that is absent.
 #[derive(Clone)]
 pub struct PasswordVerifierChallenge {
-    pub(crate) salt_enc: Vec<u8>,
-    pub(crate) srp_b: ServerPublic,
-    pub(crate) secret_block: String,
-    pub(crate) secret_block_bytes: Vec<u8>,
+    pub(crate) srp: SrpParameters,
     pub(crate) user_id_for_srp: String,
     pub(crate) username: String,
+}
+
+/// The parameters every SRP claim challenge carries: `SALT`, `SRP_B`, `SECRET_BLOCK`.
+#[derive(Clone)]
+pub(crate) struct SrpParameters {
+    /// `enc(salt)`.
+    pub(crate) salt_enc: Vec<u8>,
+    /// The checked server ephemeral.
+    pub(crate) srp_b: ServerPublic,
+    /// `SECRET_BLOCK` as received.
+    pub(crate) secret_block: String,
+    /// `SECRET_BLOCK` decoded.
+    pub(crate) secret_block_bytes: Vec<u8>,
+}
+
+impl SrpParameters {
+    /// Parse `SALT`, `SRP_B` and `SECRET_BLOCK`, in that order.
+    pub(crate) fn parse<'a>(lookup: &impl Fn(&str) -> Option<&'a str>) -> Result<Self> {
+        let salt = parse_hex_int(param::SALT, required(lookup, param::SALT)?, true)?;
+        let srp_b = ServerPublic::parse(param::SRP_B, required(lookup, param::SRP_B)?)?;
+        let secret_block = required(lookup, param::SECRET_BLOCK)?;
+        let secret_block_bytes = decode_base64_lenient(param::SECRET_BLOCK, secret_block)?;
+        Ok(Self {
+            salt_enc: salt.to_java_bytes(),
+            srp_b,
+            secret_block: String::from(secret_block),
+            secret_block_bytes,
+        })
+    }
 }
 
 /// A checked server public ephemeral `B`: `0 < B mod N`, at most 3072 bits.
@@ -95,11 +127,14 @@ impl ServerPublic {
     }
 }
 
-fn required<'a>(lookup: &impl Fn(&str) -> Option<&'a str>, name: &'static str) -> Result<&'a str> {
+pub(crate) fn required<'a>(
+    lookup: &impl Fn(&str) -> Option<&'a str>,
+    name: &'static str,
+) -> Result<&'a str> {
     lookup(name).ok_or(Error::MissingParameter { name })
 }
 
-fn non_empty(name: &'static str, value: &str) -> Result<String> {
+pub(crate) fn non_empty(name: &'static str, value: &str) -> Result<String> {
     if value.is_empty() {
         return Err(Error::MalformedParameter { name });
     }
@@ -136,10 +171,7 @@ impl PasswordVerifierChallenge {
     where
         F: Fn(&str) -> Option<&'a str>,
     {
-        let salt = parse_hex_int(param::SALT, required(&lookup, param::SALT)?, true)?;
-        let srp_b = ServerPublic::parse(param::SRP_B, required(&lookup, param::SRP_B)?)?;
-        let secret_block = required(&lookup, param::SECRET_BLOCK)?;
-        let secret_block_bytes = decode_base64_lenient(param::SECRET_BLOCK, secret_block)?;
+        let srp = SrpParameters::parse(&lookup)?;
         let user_id_for_srp = non_empty(
             param::USER_ID_FOR_SRP,
             required(&lookup, param::USER_ID_FOR_SRP)?,
@@ -149,10 +181,7 @@ impl PasswordVerifierChallenge {
             None => user_id_for_srp.clone(),
         };
         Ok(Self {
-            salt_enc: salt.to_java_bytes(),
-            srp_b,
-            secret_block: String::from(secret_block),
-            secret_block_bytes,
+            srp,
             user_id_for_srp,
             username,
         })

@@ -140,9 +140,9 @@ impl EphemeralKey {
             realm: client.pool_name(),
             identity: &challenge.user_id_for_srp,
             password: password.expose().as_bytes(),
-            salt_enc: &challenge.salt_enc,
-            srp_b: &challenge.srp_b,
-            secret_block: &challenge.secret_block_bytes,
+            salt_enc: &challenge.srp.salt_enc,
+            srp_b: &challenge.srp.srp_b,
+            secret_block: &challenge.srp.secret_block_bytes,
             timestamp: timestamp.as_str(),
         };
         let signature = claim_signature(self, &input, observer)?;
@@ -150,7 +150,7 @@ impl EphemeralKey {
         responses.insert(param::USERNAME, challenge.username.clone());
         responses.insert(
             param::PASSWORD_CLAIM_SECRET_BLOCK,
-            challenge.secret_block.clone(),
+            challenge.srp.secret_block.clone(),
         );
         responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
         responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));

@@ -33,6 +33,15 @@ pub enum Error {
     IllegalEphemeral,
     /// The random number generator failed to produce bytes.
     RandomSource,
+    /// A remembered device's key, group key or stored form is malformed (empty, contains
+    /// white space, or is not of the storage format of
+    /// [`RememberedDevice::to_storage_string`](crate::RememberedDevice::to_storage_string)).
+    MalformedDevice,
+    /// The `DEVICE_KEY` of a `DEVICE_PASSWORD_VERIFIER` challenge is not the device's key.
+    DeviceKeyMismatch,
+    /// A freshly generated device verifier did not verify when re-derived the way a later
+    /// sign-in derives it; it was not handed out.
+    DeviceVerifierCheck,
 }
 
 impl fmt::Display for Error {
@@ -45,6 +54,11 @@ impl fmt::Display for Error {
             Self::IllegalScrambler => f.write_str("SRP scrambling parameter u is zero"),
             Self::IllegalEphemeral => f.write_str("private ephemeral a is zero"),
             Self::RandomSource => f.write_str("random number generator failed"),
+            Self::MalformedDevice => f.write_str("malformed remembered device"),
+            Self::DeviceKeyMismatch => {
+                f.write_str("challenge DEVICE_KEY is not the remembered device's key")
+            }
+            Self::DeviceVerifierCheck => f.write_str("device verifier failed its self-check"),
         }
     }
 }

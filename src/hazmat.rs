@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 use crate::error::Result;
 use crate::srp::Observer;
 use crate::{
-    ChallengeResponses, EphemeralKey, Password, PasswordVerifierChallenge, Timestamp,
-    UserPoolClient,
+    ChallengeResponses, DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, EphemeralKey,
+    Password, PasswordVerifierChallenge, RememberedDevice, Timestamp, UserPoolClient,
 };
 
 /// `enc(n)`: the Java `BigInteger.toByteArray()` form of a non-negative integer given as
@@ -61,6 +61,7 @@ pub struct Trace {
     u_padded: Vec<u8>,
     s_padded: Zeroizing<Vec<u8>>,
     hkdf_key: Zeroizing<Vec<u8>>,
+    verifier_padded: Zeroizing<Vec<u8>>,
 }
 
 impl Trace {
@@ -99,6 +100,11 @@ impl Trace {
     pub fn hkdf_key(&self) -> &[u8] {
         &self.hkdf_key
     }
+    /// `enc(v)`, the device verifier of a registration.
+    #[must_use]
+    pub fn verifier_padded(&self) -> &[u8] {
+        &self.verifier_padded
+    }
 }
 
 impl fmt::Debug for Trace {
@@ -129,6 +135,9 @@ impl Observer for Trace {
     fn hkdf_key(&mut self, value: &[u8; 16]) {
         *self.hkdf_key = value.to_vec();
     }
+    fn verifier_padded(&mut self, value: &[u8]) {
+        *self.verifier_padded = value.to_vec();
+    }
 }
 
 /// [`EphemeralKey::password_verifier`], recording every intermediate into `trace` (also
@@ -145,4 +154,40 @@ pub fn password_verifier_traced(
     trace: &mut Trace,
 ) -> Result<ChallengeResponses> {
     key.password_verifier_observed(client, challenge, password, timestamp, trace)
+}
+
+/// [`RememberedDevice::register`] from chosen random bytes (40 for the password, 16 for the
+/// salt), recording the intermediates into `trace`.
+///
+/// # Errors
+/// As [`RememberedDevice::register`].
+pub fn register_device_from_bytes(
+    device_key: &str,
+    device_group_key: &str,
+    password_random: &[u8; 40],
+    salt_random: &[u8; 16],
+    trace: &mut Trace,
+) -> Result<(RememberedDevice, DeviceSecretVerifierConfig)> {
+    RememberedDevice::register_from_bytes(
+        device_key,
+        device_group_key,
+        password_random,
+        salt_random,
+        trace,
+    )
+}
+
+/// [`EphemeralKey::device_password_verifier`], recording every intermediate into `trace`.
+///
+/// # Errors
+/// As [`EphemeralKey::device_password_verifier`].
+pub fn device_password_verifier_traced(
+    key: EphemeralKey,
+    client: &UserPoolClient,
+    device: &RememberedDevice,
+    challenge: &DevicePasswordVerifierChallenge,
+    timestamp: &Timestamp,
+    trace: &mut Trace,
+) -> Result<ChallengeResponses> {
+    key.device_password_verifier_observed(client, device, challenge, timestamp, trace)
 }

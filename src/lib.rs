@@ -8,6 +8,7 @@ extern crate std;
 
 mod challenge;
 mod client;
+mod device;
 mod encoding;
 mod error;
 pub mod group;
@@ -20,6 +21,7 @@ mod timestamp;
 
 pub use challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
 pub use client::{UserPoolClient, pool_name};
+pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
 pub use error::{Error, Result};
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;

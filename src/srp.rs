@@ -60,6 +60,8 @@ pub(crate) trait Observer {
     fn s_padded(&mut self, _value: &[u8]) {}
     /// The 16-byte HKDF key.
     fn hkdf_key(&mut self, _value: &[u8; 16]) {}
+    /// `enc(v)` of a device verifier.
+    fn verifier_padded(&mut self, _value: &[u8]) {}
 }
 
 /// The production observer: sees nothing.

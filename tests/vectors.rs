@@ -27,8 +27,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes};
 use cognito_srp_auth::{
-    ClientSecret, Error, Password, PasswordVerifierChallenge, Timestamp, UserPoolClient, group,
-    pool_name, secret_hash,
+    ClientSecret, DevicePasswordVerifierChallenge, Error, Password, PasswordVerifierChallenge,
+    RememberedDevice, Timestamp, UserPoolClient, group, pool_name, secret_hash,
 };
 use serde_json::Value;
 
@@ -329,6 +329,200 @@ fn password_claim_case(r: &mut Report, case: &Value) {
     r.check(id, "ChallengeResponses", responses, want);
 }
 
+fn device_verifier_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let input = &case["input"];
+    let password: [u8; 40] = unhex(s(input, &["password_random_hex"]))
+        .try_into()
+        .expect("40 bytes");
+    let salt: [u8; 16] = unhex(s(input, &["salt_random_hex"]))
+        .try_into()
+        .expect("16 bytes");
+    let mut trace = Trace::default();
+    let registered = hazmat::register_device_from_bytes(
+        s(input, &["device_key"]),
+        s(input, &["device_group_key"]),
+        &password,
+        &salt,
+        &mut trace,
+    );
+    let (device, config) = match registered {
+        Ok(done) => done,
+        Err(e) => return r.fail(id, "device registration", e),
+    };
+    let inter = &case["intermediate"];
+    r.check(
+        id,
+        "identity_hash",
+        hex(trace.identity_hash()),
+        s(inter, &["identity_hash"]).to_owned(),
+    );
+    r.check(
+        id,
+        "salt_padded",
+        hex(trace.salt_padded()),
+        s(inter, &["salt_padded"]).to_owned(),
+    );
+    r.check(
+        id,
+        "salt_padded = enc(salt)",
+        hex(trace.salt_padded()),
+        padded(s(inter, &["salt"])),
+    );
+    r.check(
+        id,
+        "x",
+        hazmat::to_minimal_hex(trace.x()),
+        s(inter, &["x"]).to_owned(),
+    );
+    r.check(
+        id,
+        "v (enc)",
+        hex(trace.verifier_padded()),
+        padded(s(inter, &["v"])),
+    );
+    if let Some(lens) = inter.get("padded_len") {
+        r.check(
+            id,
+            "padded_len.salt",
+            trace.salt_padded().len() as u64,
+            lens["salt"].as_u64().unwrap_or(0),
+        );
+        r.check(
+            id,
+            "padded_len.v",
+            trace.verifier_padded().len() as u64,
+            lens["v"].as_u64().unwrap_or(0),
+        );
+    }
+    let expected = &case["expected"];
+    let stored = device.to_storage_string();
+    r.check(
+        id,
+        "DeviceRandomPassword",
+        stored.rsplit(' ').next(),
+        Some(s(expected, &["DeviceRandomPassword"])),
+    );
+    r.check(
+        id,
+        "DeviceKey",
+        device.device_key(),
+        s(input, &["device_key"]),
+    );
+    let cfg = &expected["DeviceSecretVerifierConfig"];
+    r.check(
+        id,
+        "DeviceSecretVerifierConfig.Salt",
+        config.salt(),
+        s(cfg, &["Salt"]),
+    );
+    r.check(
+        id,
+        "DeviceSecretVerifierConfig.PasswordVerifier",
+        config.password_verifier(),
+        s(cfg, &["PasswordVerifier"]),
+    );
+}
+
+/// What one device claim produced.
+struct DeviceRun {
+    srp_a: String,
+    device_srp_auth: BTreeMap<String, String>,
+    outcome: Result<(BTreeMap<String, String>, Trace), Error>,
+}
+
+/// Run `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER` on a case's `input`.
+fn run_device_claim(r: &mut Report, id: &str, input: &Value) -> Option<DeviceRun> {
+    let params = str_map(&input["challenge_parameters"]);
+    let key = match hazmat::ephemeral_key_from_be_bytes(&unhex(s(input, &["a"]))) {
+        Ok(key) => key,
+        Err(e) => {
+            r.fail(id, "ephemeral key", e);
+            return None;
+        }
+    };
+    let device = match RememberedDevice::new(
+        s(input, &["device_key"]),
+        s(input, &["device_group_key"]),
+        Password::from(s(input, &["device_password"])),
+    ) {
+        Ok(device) => device,
+        Err(e) => {
+            r.fail(id, "remembered device", e);
+            return None;
+        }
+    };
+    // Stored and loaded back, as an application does between sign-ins.
+    let device = match RememberedDevice::from_storage_string(&device.to_storage_string()) {
+        Ok(device) => device,
+        Err(e) => {
+            r.fail(id, "device storage round trip", e);
+            return None;
+        }
+    };
+    let client = UserPoolClient::new("us-east-1_DeviceVectors", "vector-client").expect("pool id");
+    let timestamp = Timestamp::from(instant(s(input, &["now"])));
+    r.check(
+        id,
+        "TIMESTAMP (from now)",
+        timestamp.as_str(),
+        s(input, &["timestamp"]),
+    );
+    let srp_a = key.srp_a().to_owned();
+    let device_srp_auth = key
+        .device_srp_auth(&client, &device, s(input, &["username"]))
+        .into();
+    let outcome = DevicePasswordVerifierChallenge::try_from(&params).and_then(|challenge| {
+        let mut trace = Trace::default();
+        hazmat::device_password_verifier_traced(
+            key, &client, &device, &challenge, &timestamp, &mut trace,
+        )
+        .map(|responses| (responses.into(), trace))
+    });
+    Some(DeviceRun {
+        srp_a,
+        device_srp_auth,
+        outcome,
+    })
+}
+
+fn device_claim_case(r: &mut Report, case: &Value) {
+    let id = s(case, &["id"]);
+    let input = &case["input"];
+    let Some(run) = run_device_claim(r, id, input) else {
+        return;
+    };
+    let expected = &case["expected"];
+    r.check(id, "SRP_A", run.srp_a.as_str(), s(expected, &["SRP_A"]));
+    let want_auth: BTreeMap<String, String> = [
+        ("USERNAME", s(input, &["username"])),
+        ("DEVICE_KEY", s(input, &["device_key"])),
+        ("SRP_A", s(expected, &["SRP_A"])),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    r.check(
+        id,
+        "DEVICE_SRP_AUTH ChallengeResponses",
+        run.device_srp_auth,
+        want_auth,
+    );
+    let (responses, trace) = match run.outcome {
+        Ok(done) => done,
+        Err(e) => return r.fail(id, "DEVICE_PASSWORD_VERIFIER answer", e),
+    };
+    check_intermediates(r, id, &trace, &case["intermediate"]);
+    let mut want: BTreeMap<String, String> = str_map(expected).into_iter().collect();
+    want.remove("SRP_A");
+    r.check(
+        id,
+        "DEVICE_PASSWORD_VERIFIER ChallengeResponses",
+        responses,
+        want,
+    );
+}
+
 /// The section 18 decisions, tested on `divergences.json`: classified by content, not by id.
 fn divergence_case(
     r: &mut Report,
@@ -336,11 +530,37 @@ fn divergence_case(
     decisions: &mut BTreeMap<&'static str, usize>,
 ) -> bool {
     let id = s(case, &["id"]);
-    if s(case, &["kind"]) != "password_claim" {
-        return false; // device divergences belong to the device kinds
-    }
     let input = &case["input"];
     let reference = &case["reference"];
+    match s(case, &["kind"]) {
+        "password_claim" => {}
+        "device_claim" => {
+            // The device flow with the same SALT questions: the reference column.
+            let Some(run) = run_device_claim(r, id, input) else {
+                return true;
+            };
+            r.check(id, "SRP_A", run.srp_a.as_str(), s(reference, &["SRP_A"]));
+            match run.outcome {
+                Ok((responses, trace)) => {
+                    check_intermediates(r, id, &trace, reference);
+                    r.check(
+                        id,
+                        "PASSWORD_CLAIM_SIGNATURE (reference column)",
+                        responses
+                            .get("PASSWORD_CLAIM_SIGNATURE")
+                            .map(String::as_str),
+                        Some(s(reference, &["PASSWORD_CLAIM_SIGNATURE"])),
+                    );
+                }
+                Err(e) => r.fail(id, "DEVICE_PASSWORD_VERIFIER answer", e),
+            }
+            *decisions
+                .entry("device SALT with redundant 00 -> parse, then enc")
+                .or_default() += 1;
+            return true;
+        }
+        _ => return false,
+    }
     let Some(run) = run_password_claim(r, id, input) else {
         return true;
     };
@@ -504,6 +724,14 @@ fn main() -> ExitCode {
                 }
                 "timestamp" => {
                     timestamp_case(&mut r, case);
+                    true
+                }
+                "device_verifier" => {
+                    device_verifier_case(&mut r, case);
+                    true
+                }
+                "device_claim" => {
+                    device_claim_case(&mut r, case);
                     true
                 }
                 "divergences" => divergence_case(&mut r, case, &mut decisions),

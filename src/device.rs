@@ -1,0 +1,429 @@
+//! Remembered devices: `ConfirmDevice` registration and device SRP (`DEVICE_SRP_AUTH` →
+//! `DEVICE_PASSWORD_VERIFIER`). The SRP math is the user's, with realm = device group key,
+//! identity = device key and password = the device password.
+
+use alloc::format;
+use alloc::string::String;
+use core::fmt;
+
+use crypto_bigint::U3072;
+use rand_core::TryCryptoRng;
+use subtle::ConstantTimeEq as _;
+use zeroize::Zeroizing;
+
+use crate::challenge::{
+    ChallengeResponses, SrpParameters, challenge_name, non_empty, param, required,
+};
+use crate::client::UserPoolClient;
+use crate::encoding::{
+    base64_encode, decode_base64_lenient, parse_hex_int, to_java_bytes, to_java_bytes_secret,
+    to_minimal_hex, u3072_from_be_slice,
+};
+use crate::error::{Error, Result};
+use crate::secret::{EphemeralKey, Password};
+use crate::srp::{
+    ClaimInput, Observer, Unobserved, claim_signature, identity_hash, private_key, verifier,
+};
+use crate::timestamp::Timestamp;
+
+/// Number of random bytes in a device password (its base64 text is the password).
+pub(crate) const DEVICE_PASSWORD_BYTES: usize = 40;
+/// Number of random bytes in a device salt.
+pub(crate) const DEVICE_SALT_BYTES: usize = 16;
+/// First token of the storage form.
+const STORAGE_TAG: &str = "cognito-srp-device/1";
+
+/// The `DeviceSecretVerifierConfig` of a `ConfirmDevice` request: `Salt` and
+/// `PasswordVerifier`, both base64 of Java-`BigInteger` bytes.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct DeviceSecretVerifierConfig {
+    salt: String,
+    password_verifier: String,
+}
+
+impl DeviceSecretVerifierConfig {
+    /// `Salt`: `b64(enc(salt))`.
+    #[must_use]
+    pub fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    /// `PasswordVerifier`: `b64(enc(g^x mod N))`.
+    #[must_use]
+    pub fn password_verifier(&self) -> &str {
+        &self.password_verifier
+    }
+}
+
+/// A device Cognito remembers: its key, its group key and the device password only this
+/// client knows. The application must store it between sign-ins (per user), for instance with
+/// [`to_storage_string`](Self::to_storage_string). Wiped on drop; `Debug` prints no password.
+pub struct RememberedDevice {
+    device_key: String,
+    device_group_key: String,
+    device_password: Password,
+}
+
+fn check_field(value: &str) -> Result<String> {
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return Err(Error::MalformedDevice);
+    }
+    Ok(String::from(value))
+}
+
+impl RememberedDevice {
+    /// A device registered earlier (by this crate or another SDK).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDevice`] when a key, the group key or the password is empty or
+    /// contains white space.
+    pub fn new(
+        device_key: &str,
+        device_group_key: &str,
+        device_password: Password,
+    ) -> Result<Self> {
+        check_field(device_password.expose())?;
+        Ok(Self {
+            device_key: check_field(device_key)?,
+            device_group_key: check_field(device_group_key)?,
+            device_password,
+        })
+    }
+
+    /// Register a new device after a sign-in whose `AuthenticationResult` carried
+    /// `NewDeviceMetadata { DeviceKey, DeviceGroupKey }`: draws the device password (40 random
+    /// bytes, base64) and the salt (16 random bytes), in that order, and computes the
+    /// `DeviceSecretVerifierConfig` for `ConfirmDevice`.
+    ///
+    /// Before handing the verifier out, the crate decodes it and the salt the way Cognito
+    /// stores them, re-derives the verifier from the stored password and from the salt text
+    /// Cognito will send back, as a later device sign-in does, and refuses a verifier that
+    /// would not verify (Cognito itself accepts a wrong verifier and fails only at the next
+    /// sign-in).
+    ///
+    /// # Errors
+    /// - [`Error::MalformedDevice`] for an empty key or group key, or one with white space.
+    /// - [`Error::RandomSource`] when the RNG fails.
+    /// - [`Error::DeviceVerifierCheck`] when the self-check fails (a bug; please report it).
+    pub fn register<R: TryCryptoRng + ?Sized>(
+        device_key: &str,
+        device_group_key: &str,
+        rng: &mut R,
+    ) -> Result<(Self, DeviceSecretVerifierConfig)> {
+        let mut password = Zeroizing::new([0u8; DEVICE_PASSWORD_BYTES]);
+        rng.try_fill_bytes(password.as_mut())
+            .map_err(|_| Error::RandomSource)?;
+        let mut salt = [0u8; DEVICE_SALT_BYTES];
+        rng.try_fill_bytes(&mut salt)
+            .map_err(|_| Error::RandomSource)?;
+        Self::register_from_bytes(
+            device_key,
+            device_group_key,
+            &password,
+            &salt,
+            &mut Unobserved,
+        )
+    }
+
+    /// [`register`](Self::register) with the operating system's RNG (feature `getrandom`).
+    ///
+    /// # Errors
+    /// As [`register`](Self::register).
+    #[cfg(feature = "getrandom")]
+    pub fn register_with_os_rng(
+        device_key: &str,
+        device_group_key: &str,
+    ) -> Result<(Self, DeviceSecretVerifierConfig)> {
+        Self::register(device_key, device_group_key, &mut getrandom::SysRng)
+    }
+
+    /// Registration from the random bytes (also the known-answer entry point).
+    pub(crate) fn register_from_bytes(
+        device_key: &str,
+        device_group_key: &str,
+        password_random: &[u8; DEVICE_PASSWORD_BYTES],
+        salt_random: &[u8; DEVICE_SALT_BYTES],
+        observer: &mut impl Observer,
+    ) -> Result<(Self, DeviceSecretVerifierConfig)> {
+        let device = Self::new(
+            device_key,
+            device_group_key,
+            Password::new(base64_encode(password_random)),
+        )?;
+        let salt_enc = to_java_bytes(salt_random);
+        observer.salt_padded(&salt_enc);
+        let v = device.verifier_for(&salt_enc, observer);
+        let v_enc = to_java_bytes_secret(&v);
+        observer.verifier_padded(&v_enc);
+        let config = DeviceSecretVerifierConfig {
+            salt: base64_encode(&salt_enc),
+            password_verifier: base64_encode(&v_enc),
+        };
+        device.check_verifier(&config)?;
+        Ok((device, config))
+    }
+
+    /// `g^x mod N` for this device and `enc(salt)`.
+    fn verifier_for(&self, salt_enc: &[u8], observer: &mut impl Observer) -> Zeroizing<U3072> {
+        let inner = identity_hash(
+            &self.device_group_key,
+            &self.device_key,
+            self.device_password.expose().as_bytes(),
+        );
+        observer.identity_hash(&inner);
+        let x_bytes = private_key(salt_enc, &inner);
+        observer.x(&x_bytes);
+        let x = Zeroizing::new(crypto_bigint::U256::from_be_slice(x_bytes.as_ref()));
+        Zeroizing::new(verifier(&x).retrieve())
+    }
+
+    /// Decode `config` as Cognito stores it and re-derive the verifier as a device sign-in
+    /// will: the salt comes back as hex text, which the challenge parser re-encodes.
+    fn check_verifier(&self, config: &DeviceSecretVerifierConfig) -> Result<()> {
+        let positive_canonical = |bytes: &[u8]| to_java_bytes(bytes) == bytes;
+        let salt =
+            decode_base64_lenient("Salt", &config.salt).map_err(|_| Error::DeviceVerifierCheck)?;
+        let stored_v = Zeroizing::new(
+            decode_base64_lenient("PasswordVerifier", &config.password_verifier)
+                .map_err(|_| Error::DeviceVerifierCheck)?,
+        );
+        // Cognito refuses negative values; a non-canonical salt would not survive the round
+        // trip through its hex text.
+        if !positive_canonical(&salt) || !positive_canonical(&stored_v) {
+            return Err(Error::DeviceVerifierCheck);
+        }
+        let salt_text = to_minimal_hex(&salt);
+        let salt_enc = parse_hex_int(param::SALT, &salt_text, true)
+            .map_err(|_| Error::DeviceVerifierCheck)?
+            .to_java_bytes();
+        let derived = self.verifier_for(&salt_enc, &mut Unobserved);
+        let magnitude = stored_v
+            .get(stored_v.len().saturating_sub(384)..)
+            .unwrap_or_default();
+        let stored =
+            Zeroizing::new(u3072_from_be_slice(magnitude).ok_or(Error::DeviceVerifierCheck)?);
+        let same = derived
+            .to_be_bytes()
+            .as_ref()
+            .ct_eq(stored.to_be_bytes().as_ref());
+        // Declassified: whether the check passed.
+        if bool::from(same) && stored_v.len() <= 385 {
+            Ok(())
+        } else {
+            Err(Error::DeviceVerifierCheck)
+        }
+    }
+
+    /// The device key (`DEVICE_KEY`).
+    #[must_use]
+    pub fn device_key(&self) -> &str {
+        &self.device_key
+    }
+
+    /// The device group key (the SRP realm of the device).
+    #[must_use]
+    pub fn device_group_key(&self) -> &str {
+        &self.device_group_key
+    }
+
+    /// The stable storage form: one line,
+    /// `cognito-srp-device/1 <device key> <device group key> <device password>`, separated by
+    /// single spaces. It contains the device password: store it as a secret (a keychain, an
+    /// encrypted file). The returned string is wiped on drop.
+    ///
+    /// ```
+    /// use cognito_srp_auth::{Password, RememberedDevice};
+    /// let device = RememberedDevice::new("us-east-1_0f1e", "-AbC1", Password::from("cGFzcw=="))?;
+    /// let stored = device.to_storage_string();
+    /// assert_eq!(stored.as_str(), "cognito-srp-device/1 us-east-1_0f1e -AbC1 cGFzcw==");
+    /// let loaded = RememberedDevice::from_storage_string(&stored)?;
+    /// assert_eq!(loaded.device_key(), "us-east-1_0f1e");
+    /// # Ok::<(), cognito_srp_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn to_storage_string(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            "{STORAGE_TAG} {} {} {}",
+            self.device_key,
+            self.device_group_key,
+            self.device_password.expose()
+        ))
+    }
+
+    /// Load the form written by [`to_storage_string`](Self::to_storage_string).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDevice`] unless the text is exactly the tag and three non-empty
+    /// fields separated by single spaces.
+    pub fn from_storage_string(stored: &str) -> Result<Self> {
+        let mut fields = stored.split(' ');
+        let (Some(STORAGE_TAG), Some(key), Some(group), Some(password), None) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return Err(Error::MalformedDevice);
+        };
+        Self::new(key, group, Password::from(password))
+    }
+}
+
+impl fmt::Debug for RememberedDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RememberedDevice")
+            .field("device_key", &self.device_key)
+            .field("device_group_key", &self.device_group_key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `ChallengeParameters` of a `DEVICE_PASSWORD_VERIFIER` challenge, parsed and checked:
+/// `SALT`, `SRP_B`, `SECRET_BLOCK` as for users, `USERNAME` (the internal user name), and
+/// `DEVICE_KEY` when the server sends it.
+#[derive(Clone)]
+pub struct DevicePasswordVerifierChallenge {
+    pub(crate) srp: SrpParameters,
+    pub(crate) username: String,
+    pub(crate) device_key: Option<String>,
+}
+
+impl DevicePasswordVerifierChallenge {
+    /// Parse the challenge parameters through a lookup function (any map type works).
+    ///
+    /// # Errors
+    /// Checked in the order `SALT`, `SRP_B`, `SECRET_BLOCK`, `USERNAME`, `DEVICE_KEY`:
+    /// - [`Error::MissingParameter`]: one of the first four is absent.
+    /// - [`Error::MalformedParameter`]: `SALT` / `SRP_B` not hex, `SECRET_BLOCK` not base64,
+    ///   an empty `USERNAME` or `DEVICE_KEY`.
+    /// - [`Error::IllegalServerB`]: `SRP_B ≡ 0 (mod N)`.
+    pub fn from_params<'a, F>(lookup: F) -> Result<Self>
+    where
+        F: Fn(&str) -> Option<&'a str>,
+    {
+        let srp = SrpParameters::parse(&lookup)?;
+        let username = non_empty(param::USERNAME, required(&lookup, param::USERNAME)?)?;
+        let device_key = lookup(param::DEVICE_KEY)
+            .map(|k| non_empty(param::DEVICE_KEY, k))
+            .transpose()?;
+        Ok(Self {
+            srp,
+            username,
+            device_key,
+        })
+    }
+
+    /// The internal user name the responses carry as `USERNAME`.
+    #[must_use]
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+#[cfg(feature = "std")]
+impl<S: core::hash::BuildHasher> TryFrom<&std::collections::HashMap<String, String, S>>
+    for DevicePasswordVerifierChallenge
+{
+    type Error = Error;
+
+    /// Parse the map the AWS SDK for Rust returns as `challenge_parameters()`.
+    fn try_from(params: &std::collections::HashMap<String, String, S>) -> Result<Self> {
+        Self::from_params(|name| params.get(name).map(String::as_str))
+    }
+}
+
+impl fmt::Debug for DevicePasswordVerifierChallenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DevicePasswordVerifierChallenge")
+            .field("username", &self.username)
+            .field("device_key", &self.device_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EphemeralKey {
+    /// Answer a `DEVICE_SRP_AUTH` challenge: `USERNAME` (the internal user name, i.e. the
+    /// `USERNAME` of the previous challenge), `DEVICE_KEY`, `SRP_A` of this (fresh) key, and
+    /// `SECRET_HASH` over `username` when the client has a secret. Keep the key for the
+    /// `DEVICE_PASSWORD_VERIFIER` that follows.
+    #[must_use]
+    pub fn device_srp_auth(
+        &self,
+        client: &UserPoolClient,
+        device: &RememberedDevice,
+        username: &str,
+    ) -> ChallengeResponses {
+        let mut responses = ChallengeResponses::new(challenge_name::DEVICE_SRP_AUTH);
+        responses.insert(param::USERNAME, String::from(username));
+        responses.insert(param::DEVICE_KEY, device.device_key.clone());
+        responses.insert(param::SRP_A, String::from(self.srp_a()));
+        if let Some(hash) = client.secret_hash(username) {
+            responses.insert(param::SECRET_HASH, hash);
+        }
+        responses
+    }
+
+    /// Answer a `DEVICE_PASSWORD_VERIFIER` challenge: `USERNAME` (the challenge's),
+    /// `DEVICE_KEY`, `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`,
+    /// and `SECRET_HASH` over that `USERNAME` when the client has a secret. Consumes the key.
+    ///
+    /// # Errors
+    /// - [`Error::DeviceKeyMismatch`] when the challenge names another device.
+    /// - [`Error::IllegalScrambler`] when `u = 0` (before any secret-dependent work).
+    pub fn device_password_verifier(
+        self,
+        client: &UserPoolClient,
+        device: &RememberedDevice,
+        challenge: &DevicePasswordVerifierChallenge,
+        timestamp: &Timestamp,
+    ) -> Result<ChallengeResponses> {
+        self.device_password_verifier_observed(
+            client,
+            device,
+            challenge,
+            timestamp,
+            &mut Unobserved,
+        )
+    }
+
+    pub(crate) fn device_password_verifier_observed(
+        self,
+        client: &UserPoolClient,
+        device: &RememberedDevice,
+        challenge: &DevicePasswordVerifierChallenge,
+        timestamp: &Timestamp,
+        observer: &mut impl Observer,
+    ) -> Result<ChallengeResponses> {
+        if challenge
+            .device_key
+            .as_deref()
+            .is_some_and(|k| k != device.device_key)
+        {
+            return Err(Error::DeviceKeyMismatch);
+        }
+        let input = ClaimInput {
+            realm: &device.device_group_key,
+            identity: &device.device_key,
+            password: device.device_password.expose().as_bytes(),
+            salt_enc: &challenge.srp.salt_enc,
+            srp_b: &challenge.srp.srp_b,
+            secret_block: &challenge.srp.secret_block_bytes,
+            timestamp: timestamp.as_str(),
+        };
+        let signature = claim_signature(self, &input, observer)?;
+        let mut responses = ChallengeResponses::new(challenge_name::DEVICE_PASSWORD_VERIFIER);
+        responses.insert(param::USERNAME, challenge.username.clone());
+        responses.insert(param::DEVICE_KEY, device.device_key.clone());
+        responses.insert(
+            param::PASSWORD_CLAIM_SECRET_BLOCK,
+            challenge.srp.secret_block.clone(),
+        );
+        responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
+        responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));
+        if let Some(hash) = client.secret_hash(&challenge.username) {
+            responses.insert(param::SECRET_HASH, hash);
+        }
+        Ok(responses)
+    }
+}
