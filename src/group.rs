@@ -1,8 +1,13 @@
 //! The SRP group Cognito uses: the RFC 3526 3072-bit MODP prime N, generator g = 2, and the
 //! SRP-6a multiplier k = H(enc(N) ‖ enc(g)).
 
+mod g_table;
+
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U3072};
+use crypto_bigint::{MultiExponentiateBoundedExp as _, Odd, U64, U128, U256, U3072, Uint};
+use zeroize::Zeroize as _;
+
+use g_table::G_TABLE_MONTGOMERY;
 
 /// Limbs of a 3072-bit integer on this target.
 pub(crate) const LIMBS: usize = U3072::LIMBS;
@@ -32,9 +37,6 @@ pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
 /// Montgomery parameters for N, computed at compile time (N is public).
 pub(crate) static PARAMS: FixedMontyParams<LIMBS> = FixedMontyParams::new_vartime(N);
 
-/// The generator g.
-pub(crate) const G: u64 = 2;
-
 /// k = int(H(0x00 ‖ N ‖ 0x02)): pinned by the test below, which recomputes it.
 pub(crate) const K: U3072 = U3072::from_be_hex(concat!(
     "0000000000000000000000000000000000000000000000000000000000000000",
@@ -62,7 +64,6 @@ pub fn modulus_bytes() -> [u8; 384] {
 /// The generator g = 2.
 #[must_use]
 pub const fn generator() -> u8 {
-    // `G` fits a byte by construction.
     2
 }
 
@@ -78,8 +79,50 @@ pub fn multiplier_bytes() -> [u8; 32] {
 }
 
 /// g in Montgomery form.
+#[cfg(test)]
 pub(crate) fn g_monty() -> Monty {
-    Monty::new(&U3072::from_u64(G), &PARAMS)
+    Monty::new(&U3072::from_u8(generator()), &PARAMS)
+}
+
+/// Fixed-base exponentiation `g^e mod N`, constant time in `e`.
+///
+/// `e` (little-endian bytes) is cut into `M` chunks of `Uint::<L>::BITS` bits; chunk `j`
+/// is the exponent of the precomputed public base `g^(2^(64·STEP·j))`, and one
+/// multi-exponentiation (`crypto-bigint`'s, constant time with a public bit bound) computes
+/// the product. This replaces ~`bits` squarings by ~`bits / M` of them. Only chunk positions,
+/// which are public, are used as indices.
+fn pow_g_chunked<const M: usize, const L: usize, const STEP: usize>(e_le: &[u8]) -> Monty {
+    let chunk_bytes = Uint::<L>::BYTES;
+    let mut pairs: [(Monty, Uint<L>); M] = core::array::from_fn(|j| {
+        let base = G_TABLE_MONTGOMERY
+            .get(j * STEP)
+            .map_or(Monty::one(&PARAMS), |b| Monty::from_montgomery(*b, &PARAMS));
+        let chunk = e_le
+            .get(j * chunk_bytes..(j + 1) * chunk_bytes)
+            .map_or(Uint::<L>::ZERO, Uint::<L>::from_le_slice);
+        (base, chunk)
+    });
+    let result = Monty::multi_exponentiate_bounded_exp(&pairs, Uint::<L>::BITS);
+    for (_, chunk) in &mut pairs {
+        chunk.zeroize();
+    }
+    result
+}
+
+/// `g^a mod N` for a secret `a < 2^1024`: 8 bases `g^(2^(128·j))`, 128-bit chunks.
+pub(crate) fn pow_g_1024(a: &U3072) -> Monty {
+    let mut bytes = a.to_le_bytes();
+    let result = pow_g_chunked::<8, { U128::LIMBS }, 2>(bytes.as_ref());
+    bytes.as_mut().zeroize();
+    result
+}
+
+/// `g^x mod N` for a secret `x < 2^256`: 4 bases `g^(2^(64·j))`, 64-bit chunks.
+pub(crate) fn pow_g_256(x: &U256) -> Monty {
+    let mut bytes = x.to_le_bytes();
+    let result = pow_g_chunked::<4, { U64::LIMBS }, 1>(bytes.as_ref());
+    bytes.as_mut().zeroize();
+    result
 }
 
 /// k in Montgomery form.
@@ -112,6 +155,49 @@ mod tests {
                 0xb6, 0x6d, 0x9e, 0xe6
             ]
         );
+    }
+
+    #[test]
+    fn g_table_is_powers_of_g() {
+        // Regenerate with: R = 2^3072 mod N; entry j = (2^(2^(64·j)) mod N) · R mod N.
+        let mut power = g_monty();
+        for (j, entry) in G_TABLE_MONTGOMERY.iter().enumerate() {
+            assert_eq!(
+                Monty::from_montgomery(*entry, &PARAMS).retrieve(),
+                power.retrieve(),
+                "entry {j}"
+            );
+            for _ in 0..64 {
+                power = power.square();
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_base_exponentiation_matches_plain_pow() {
+        let samples = [
+            U3072::ZERO,
+            U3072::ONE,
+            U3072::from_u64(0x1234_5678_9abc_def0),
+            U3072::MAX.shr_vartime(2048),
+            U3072::MAX
+                .shr_vartime(2048)
+                .wrapping_sub(&U3072::from_u64(12345)),
+            U3072::ONE.shl_vartime(1023),
+            U3072::ONE.shl_vartime(127),
+            U3072::ONE.shl_vartime(128),
+        ];
+        for a in samples {
+            assert_eq!(
+                pow_g_1024(&a).retrieve(),
+                g_monty().pow_bounded_exp(&a, 1024).retrieve()
+            );
+            let x: U256 = a.resize();
+            assert_eq!(
+                pow_g_256(&x).retrieve(),
+                g_monty().pow_bounded_exp(&x, 256).retrieve()
+            );
+        }
     }
 
     #[test]

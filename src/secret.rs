@@ -12,7 +12,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::encoding::{to_java_bytes, to_minimal_hex};
 use crate::error::{Error, Result};
-use crate::group::g_monty;
+use crate::group::pow_g_1024;
 
 /// Public bit bound of the private ephemeral `a`: it is drawn as 128 random bytes.
 pub(crate) const A_BITS: u32 = 1024;
@@ -144,7 +144,7 @@ impl EphemeralKey {
         if bool::from(key.a.is_zero()) {
             return Err(Error::IllegalEphemeral);
         }
-        let big_a = g_monty().pow_amm_bounded_exp(&key.a, A_BITS).retrieve();
+        let big_a = pow_g_1024(&key.a).retrieve();
         let a_bytes = big_a.to_be_bytes();
         key.srp_a = to_minimal_hex(a_bytes.as_ref());
         key.a_enc = to_java_bytes(a_bytes.as_ref());

@@ -26,11 +26,9 @@ use zeroize::Zeroizing;
 use crate::challenge::ServerPublic;
 use crate::encoding::{base64_encode, to_java_bytes, to_java_bytes_secret};
 use crate::error::{Error, Result};
-use crate::group::{LIMBS, Monty, PARAMS, g_monty, k_monty};
+use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
 use crate::secret::{A_BITS, EphemeralKey};
 
-/// Public bit bound of `x` (a SHA-256 output).
-pub(crate) const X_BITS: u32 = 256;
 /// Public bit bound of `a + u·x`: `a < 2^1024` and `u·x < 2^512`.
 pub(crate) const EXPONENT_BITS: u32 = A_BITS + 1;
 /// The HKDF `info` of Cognito's session key.
@@ -117,10 +115,9 @@ pub(crate) fn private_key(salt_enc: &[u8], identity_hash: &[u8; 32]) -> Zeroizin
     Zeroizing::new(h.finalize().into())
 }
 
-/// `g^x mod N`, in Montgomery form.
+/// `g^x mod N`, in Montgomery form (fixed-base, constant time in `x`).
 pub(crate) fn verifier(x: &U256) -> Zeroizing<Monty> {
-    let x_wide: Zeroizing<U3072> = Zeroizing::new(x.resize::<LIMBS>());
-    Zeroizing::new(g_monty().pow_amm_bounded_exp(&x_wide, X_BITS))
+    Zeroizing::new(pow_g_256(x))
 }
 
 /// `S = (B − k·g^x mod N)^(a + u·x) mod N`.
