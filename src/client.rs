@@ -140,23 +140,47 @@ impl EphemeralKey {
             realm: client.pool_name(),
             identity: &challenge.user_id_for_srp,
             password: password.expose().as_bytes(),
-            salt_enc: &challenge.srp.salt_enc,
-            srp_b: &challenge.srp.srp_b,
-            secret_block: &challenge.srp.secret_block_bytes,
-            timestamp: timestamp.as_str(),
+            srp: &challenge.srp,
+            timestamp,
         };
-        let signature = claim_signature(self, &input, observer)?;
-        let mut responses = ChallengeResponses::new(challenge_name::PASSWORD_VERIFIER);
-        responses.insert(param::USERNAME, challenge.username.clone());
-        responses.insert(
-            param::PASSWORD_CLAIM_SECRET_BLOCK,
-            challenge.srp.secret_block.clone(),
-        );
-        responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
-        responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));
-        if let Some(hash) = client.secret_hash(&challenge.username) {
-            responses.insert(param::SECRET_HASH, hash);
-        }
-        Ok(responses)
+        answer_claim(
+            self,
+            challenge_name::PASSWORD_VERIFIER,
+            &input,
+            &challenge.username,
+            None,
+            client,
+            observer,
+        )
     }
+}
+
+/// Sign a claim and build its answer: `USERNAME`, `DEVICE_KEY` (device claims),
+/// `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, and `SECRET_HASH`
+/// over that same `USERNAME` when the client has a secret.
+pub(crate) fn answer_claim(
+    key: EphemeralKey,
+    challenge_name: &'static str,
+    input: &ClaimInput<'_>,
+    username: &str,
+    device_key: Option<&str>,
+    client: &UserPoolClient,
+    observer: &mut impl Observer,
+) -> Result<ChallengeResponses> {
+    let signature = claim_signature(key, input, observer)?;
+    let mut responses = ChallengeResponses::new(challenge_name);
+    responses.insert(param::USERNAME, String::from(username));
+    if let Some(device_key) = device_key {
+        responses.insert(param::DEVICE_KEY, String::from(device_key));
+    }
+    responses.insert(
+        param::PASSWORD_CLAIM_SECRET_BLOCK,
+        input.srp.secret_block.clone(),
+    );
+    responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
+    responses.insert(param::TIMESTAMP, String::from(input.timestamp.as_str()));
+    if let Some(hash) = client.secret_hash(username) {
+        responses.insert(param::SECRET_HASH, hash);
+    }
+    Ok(responses)
 }

@@ -14,16 +14,14 @@ use zeroize::Zeroizing;
 use crate::challenge::{
     ChallengeResponses, SrpParameters, challenge_name, non_empty, param, required,
 };
-use crate::client::UserPoolClient;
+use crate::client::{UserPoolClient, answer_claim};
 use crate::encoding::{
     base64_encode, decode_base64_lenient, parse_hex_int, to_java_bytes, to_java_bytes_secret,
     to_minimal_hex, u3072_from_be_slice,
 };
 use crate::error::{Error, Result};
 use crate::secret::{EphemeralKey, Password};
-use crate::srp::{
-    ClaimInput, Observer, Unobserved, claim_signature, identity_hash, private_key, verifier,
-};
+use crate::srp::{ClaimInput, Observer, Unobserved, identity_hash, private_key, verifier};
 use crate::timestamp::Timestamp;
 
 /// Number of random bytes in a device password (its base64 text is the password).
@@ -406,24 +404,17 @@ impl EphemeralKey {
             realm: &device.device_group_key,
             identity: &device.device_key,
             password: device.device_password.expose().as_bytes(),
-            salt_enc: &challenge.srp.salt_enc,
-            srp_b: &challenge.srp.srp_b,
-            secret_block: &challenge.srp.secret_block_bytes,
-            timestamp: timestamp.as_str(),
+            srp: &challenge.srp,
+            timestamp,
         };
-        let signature = claim_signature(self, &input, observer)?;
-        let mut responses = ChallengeResponses::new(challenge_name::DEVICE_PASSWORD_VERIFIER);
-        responses.insert(param::USERNAME, challenge.username.clone());
-        responses.insert(param::DEVICE_KEY, device.device_key.clone());
-        responses.insert(
-            param::PASSWORD_CLAIM_SECRET_BLOCK,
-            challenge.srp.secret_block.clone(),
-        );
-        responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
-        responses.insert(param::TIMESTAMP, String::from(timestamp.as_str()));
-        if let Some(hash) = client.secret_hash(&challenge.username) {
-            responses.insert(param::SECRET_HASH, hash);
-        }
-        Ok(responses)
+        answer_claim(
+            self,
+            challenge_name::DEVICE_PASSWORD_VERIFIER,
+            &input,
+            &challenge.username,
+            Some(&device.device_key),
+            client,
+            observer,
+        )
     }
 }

@@ -23,11 +23,12 @@ use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
-use crate::challenge::ServerPublic;
+use crate::challenge::SrpParameters;
 use crate::encoding::{base64_encode, to_java_bytes, to_java_bytes_secret};
 use crate::error::{Error, Result};
 use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
 use crate::secret::{A_BITS, EphemeralKey};
+use crate::timestamp::Timestamp;
 
 /// Public bit bound of `a + u·x`: `a < 2^1024` and `u·x < 2^512`.
 pub(crate) const EXPONENT_BITS: u32 = A_BITS + 1;
@@ -75,14 +76,10 @@ pub(crate) struct ClaimInput<'a> {
     pub(crate) identity: &'a str,
     /// The (user or device) password's UTF-8 bytes.
     pub(crate) password: &'a [u8],
-    /// `enc(salt)`.
-    pub(crate) salt_enc: &'a [u8],
-    /// The checked server ephemeral.
-    pub(crate) srp_b: &'a ServerPublic,
-    /// The decoded `SECRET_BLOCK`.
-    pub(crate) secret_block: &'a [u8],
-    /// The `TIMESTAMP` text.
-    pub(crate) timestamp: &'a str,
+    /// `SALT`, `SRP_B` and `SECRET_BLOCK` of the challenge.
+    pub(crate) srp: &'a SrpParameters,
+    /// The `TIMESTAMP`.
+    pub(crate) timestamp: &'a Timestamp,
 }
 
 /// `u = int(H(enc(A) ‖ enc(B)))`, refused when zero. Public.
@@ -167,20 +164,20 @@ pub(crate) fn claim_signature(
     input: &ClaimInput<'_>,
     observer: &mut impl Observer,
 ) -> Result<String> {
-    let u_bytes = scrambler(key.a_enc(), &input.srp_b.enc)?;
+    let u_bytes = scrambler(key.a_enc(), &input.srp.srp_b.enc)?;
     let u_enc = to_java_bytes(&u_bytes);
     observer.u(&u_bytes);
     observer.u_padded(&u_enc);
-    observer.salt_padded(input.salt_enc);
+    observer.salt_padded(&input.srp.salt_enc);
 
     let inner = identity_hash(input.realm, input.identity, input.password);
     observer.identity_hash(&inner);
-    let x_bytes = private_key(input.salt_enc, &inner);
+    let x_bytes = private_key(&input.srp.salt_enc, &inner);
     observer.x(&x_bytes);
 
     let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
     let u = U256::from_be_slice(&u_bytes);
-    let s = premaster(key.a(), &input.srp_b.reduced, &u, &x);
+    let s = premaster(key.a(), &input.srp.srp_b.reduced, &u, &x);
     drop(key);
     let s_enc = to_java_bytes_secret(&s);
     observer.s_padded(&s_enc);
@@ -191,7 +188,7 @@ pub(crate) fn claim_signature(
         &k,
         input.realm,
         input.identity,
-        input.secret_block,
-        input.timestamp,
+        &input.srp.secret_block_bytes,
+        input.timestamp.as_str(),
     ))
 }

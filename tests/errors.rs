@@ -12,15 +12,16 @@
 )]
 
 use std::collections::HashMap;
-use std::convert::Infallible;
-use std::fmt;
+
+#[path = "common/rng.rs"]
+mod rng;
+use rng::{ConstantRng, FailingRng};
 
 use cognito_srp_auth::hazmat::{self, Trace};
 use cognito_srp_auth::{
     ClientSecret, EphemeralKey, Error, Password, PasswordVerifierChallenge, Timestamp,
     UserPoolClient, group, param, pool_name,
 };
-use rand::{TryCryptoRng, TryRng};
 
 const SALT: &str = "8ce8291892390f6b53a245933faf6164";
 const SRP_B: &str = "9888c02422f3a7c1";
@@ -447,57 +448,3 @@ fn debug_prints_no_secrets() {
         "{printed}"
     );
 }
-
-/// An RNG that fails every request.
-struct FailingRng;
-
-#[derive(Debug)]
-struct RngFailure;
-
-impl fmt::Display for RngFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("entropy source failed")
-    }
-}
-
-impl std::error::Error for RngFailure {}
-
-impl TryRng for FailingRng {
-    type Error = RngFailure;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(RngFailure)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(RngFailure)
-    }
-
-    fn try_fill_bytes(&mut self, _dst: &mut [u8]) -> Result<(), Self::Error> {
-        Err(RngFailure)
-    }
-}
-
-impl TryCryptoRng for FailingRng {}
-
-/// An infallible "RNG" that returns one byte value forever.
-struct ConstantRng(u8);
-
-impl TryRng for ConstantRng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(u32::from_ne_bytes([self.0; 4]))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(u64::from_ne_bytes([self.0; 8]))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        dst.fill(self.0);
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for ConstantRng {}

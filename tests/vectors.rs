@@ -709,33 +709,22 @@ fn main() -> ExitCode {
         let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
         let cases = doc["cases"].as_array().cloned().unwrap_or_default();
         for case in &cases {
-            let checked = match kind.as_str() {
-                "srp_a" => {
-                    srp_a_case(&mut r, case);
+            let handler: Option<fn(&mut Report, &Value)> = match kind.as_str() {
+                "srp_a" => Some(srp_a_case),
+                "password_claim" => Some(password_claim_case),
+                "secret_hash" => Some(secret_hash_case),
+                "timestamp" => Some(timestamp_case),
+                "device_verifier" => Some(device_verifier_case),
+                "device_claim" => Some(device_claim_case),
+                _ => None,
+            };
+            let checked = match handler {
+                Some(check) => {
+                    check(&mut r, case);
                     true
                 }
-                "password_claim" => {
-                    password_claim_case(&mut r, case);
-                    true
-                }
-                "secret_hash" => {
-                    secret_hash_case(&mut r, case);
-                    true
-                }
-                "timestamp" => {
-                    timestamp_case(&mut r, case);
-                    true
-                }
-                "device_verifier" => {
-                    device_verifier_case(&mut r, case);
-                    true
-                }
-                "device_claim" => {
-                    device_claim_case(&mut r, case);
-                    true
-                }
-                "divergences" => divergence_case(&mut r, case, &mut decisions),
-                _ => false,
+                None if kind == "divergences" => divergence_case(&mut r, case, &mut decisions),
+                None => false,
             };
             let kind_name = if kind == "divergences" {
                 format!("divergences/{}", s(case, &["kind"]))
