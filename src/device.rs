@@ -268,6 +268,9 @@ impl RememberedDevice {
     }
 }
 
+/// The device password is a [`Password`], wiped on drop; the keys are not secret.
+impl zeroize::ZeroizeOnDrop for RememberedDevice {}
+
 impl fmt::Debug for RememberedDevice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RememberedDevice")
