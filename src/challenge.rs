@@ -1,18 +1,17 @@
 //! Typed challenge parameters in, ready-to-send challenge responses out. Every wire key is
 //! written once, in [`param`].
 
-use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crypto_bigint::U3072;
-use zeroize::Zeroizing;
 
 use crate::encoding::{decode_base64_lenient, parse_hex_int, u3072_from_be_slice};
 use crate::error::{Error, Result};
 use crate::group::N;
+
+pub use crate::wire::{AuthParameters, ChallengeResponses};
 
 /// Wire names of `ChallengeParameters`, `ChallengeResponses` and `AuthParameters` keys.
 pub mod param {
@@ -38,8 +37,46 @@ pub mod param {
     pub const SECRET_HASH: &str = "SECRET_HASH";
     /// The remembered device's key.
     pub const DEVICE_KEY: &str = "DEVICE_KEY";
-    /// The flow of `CUSTOM_AUTH` with SRP first (`AuthParameters`).
+    /// The first challenge of `CUSTOM_AUTH` with SRP (`AuthParameters`, value `SRP_A`).
     pub const CHALLENGE_NAME: &str = "CHALLENGE_NAME";
+    /// The preferred first challenge of `USER_AUTH` (`AuthParameters`).
+    pub const PREFERRED_CHALLENGE: &str = "PREFERRED_CHALLENGE";
+    /// The refresh token of `REFRESH_TOKEN_AUTH` (`AuthParameters`).
+    pub const REFRESH_TOKEN: &str = "REFRESH_TOKEN";
+    /// The code of `SMS_MFA`.
+    pub const SMS_MFA_CODE: &str = "SMS_MFA_CODE";
+    /// The code of `SOFTWARE_TOKEN_MFA`.
+    pub const SOFTWARE_TOKEN_MFA_CODE: &str = "SOFTWARE_TOKEN_MFA_CODE";
+    /// The code of `EMAIL_OTP`.
+    pub const EMAIL_OTP_CODE: &str = "EMAIL_OTP_CODE";
+    /// The code of `SMS_OTP`.
+    pub const SMS_OTP_CODE: &str = "SMS_OTP_CODE";
+    /// The answer of `CUSTOM_CHALLENGE`, `SELECT_MFA_TYPE` and `SELECT_CHALLENGE`.
+    pub const ANSWER: &str = "ANSWER";
+    /// The new password of `NEW_PASSWORD_REQUIRED`.
+    pub const NEW_PASSWORD: &str = "NEW_PASSWORD";
+    /// The prefix of required attributes in `NEW_PASSWORD_REQUIRED` responses.
+    pub const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
+    /// The password of the `PASSWORD` challenge (`USER_AUTH`).
+    pub const PASSWORD: &str = "PASSWORD";
+    /// The WebAuthn assertion (JSON text) of `WEB_AUTHN`.
+    pub const CREDENTIAL: &str = "CREDENTIAL";
+    /// The email address of an email `MFA_SETUP`.
+    pub const EMAIL: &str = "EMAIL";
+    /// Challenge parameter: how a code was delivered (`SMS`, `EMAIL`).
+    pub const CODE_DELIVERY_DELIVERY_MEDIUM: &str = "CODE_DELIVERY_DELIVERY_MEDIUM";
+    /// Challenge parameter: where a code was delivered (masked).
+    pub const CODE_DELIVERY_DESTINATION: &str = "CODE_DELIVERY_DESTINATION";
+    /// Challenge parameter of `NEW_PASSWORD_REQUIRED`: the user's attributes (JSON object).
+    pub const USER_ATTRIBUTES: &str = "userAttributes";
+    /// Challenge parameter of `NEW_PASSWORD_REQUIRED`: required attributes (JSON array).
+    pub const REQUIRED_ATTRIBUTES: &str = "requiredAttributes";
+    /// Challenge parameter of `SELECT_MFA_TYPE` (JSON array).
+    pub const MFAS_CAN_CHOOSE: &str = "MFAS_CAN_CHOOSE";
+    /// Challenge parameter of `MFA_SETUP` (JSON array).
+    pub const MFAS_CAN_SETUP: &str = "MFAS_CAN_SETUP";
+    /// Challenge parameter of `WEB_AUTHN` (JSON).
+    pub const CREDENTIAL_REQUEST_OPTIONS: &str = "CREDENTIAL_REQUEST_OPTIONS";
 }
 
 /// Wire names of challenges (`ChallengeName`).
@@ -50,6 +87,63 @@ pub mod challenge_name {
     pub const DEVICE_SRP_AUTH: &str = "DEVICE_SRP_AUTH";
     /// The device SRP claim.
     pub const DEVICE_PASSWORD_VERIFIER: &str = "DEVICE_PASSWORD_VERIFIER";
+    /// An SMS MFA code.
+    pub const SMS_MFA: &str = "SMS_MFA";
+    /// A TOTP MFA code.
+    pub const SOFTWARE_TOKEN_MFA: &str = "SOFTWARE_TOKEN_MFA";
+    /// An email code (email MFA, or passwordless email OTP).
+    pub const EMAIL_OTP: &str = "EMAIL_OTP";
+    /// A passwordless SMS code (`USER_AUTH`).
+    pub const SMS_OTP: &str = "SMS_OTP";
+    /// A challenge defined by the pool's Lambda triggers.
+    pub const CUSTOM_CHALLENGE: &str = "CUSTOM_CHALLENGE";
+    /// A new password (and required attributes) before the first sign-in completes.
+    pub const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
+    /// The user chooses an MFA method.
+    pub const SELECT_MFA_TYPE: &str = "SELECT_MFA_TYPE";
+    /// The user must set up MFA.
+    pub const MFA_SETUP: &str = "MFA_SETUP";
+    /// The user chooses the first factor (`USER_AUTH`).
+    pub const SELECT_CHALLENGE: &str = "SELECT_CHALLENGE";
+    /// A plain password (`USER_AUTH`).
+    pub const PASSWORD: &str = "PASSWORD";
+    /// SRP as the first factor of `USER_AUTH`: answer with `SRP_A`.
+    pub const PASSWORD_SRP: &str = "PASSWORD_SRP";
+    /// A passkey assertion (`USER_AUTH`).
+    pub const WEB_AUTHN: &str = "WEB_AUTHN";
+    /// The start of `CUSTOM_AUTH` with SRP (`AuthParameters` `CHALLENGE_NAME`).
+    pub const SRP_A: &str = "SRP_A";
+
+    /// Every challenge name of the API's `ChallengeNameType` that a client can answer.
+    pub const ALL: &[&str] = &[
+        PASSWORD_VERIFIER,
+        DEVICE_SRP_AUTH,
+        DEVICE_PASSWORD_VERIFIER,
+        SMS_MFA,
+        SOFTWARE_TOKEN_MFA,
+        EMAIL_OTP,
+        SMS_OTP,
+        CUSTOM_CHALLENGE,
+        NEW_PASSWORD_REQUIRED,
+        SELECT_MFA_TYPE,
+        MFA_SETUP,
+        SELECT_CHALLENGE,
+        PASSWORD,
+        PASSWORD_SRP,
+        WEB_AUTHN,
+    ];
+}
+
+/// Wire names of `AuthFlow`.
+pub mod auth_flow {
+    /// SRP sign-in.
+    pub const USER_SRP_AUTH: &str = "USER_SRP_AUTH";
+    /// Lambda-defined challenges, here started with SRP.
+    pub const CUSTOM_AUTH: &str = "CUSTOM_AUTH";
+    /// Choice-based sign-in, here with `PASSWORD_SRP` preferred.
+    pub const USER_AUTH: &str = "USER_AUTH";
+    /// New tokens from a refresh token.
+    pub const REFRESH_TOKEN_AUTH: &str = "REFRESH_TOKEN_AUTH";
 }
 
 /// The `ChallengeParameters` of a `PASSWORD_VERIFIER` challenge, parsed and checked.
@@ -218,129 +312,5 @@ impl fmt::Debug for PasswordVerifierChallenge {
             .field("user_id_for_srp", &self.user_id_for_srp)
             .field("username", &self.username)
             .finish_non_exhaustive()
-    }
-}
-
-/// Keys whose values are secrets or one-time codes: `Debug` prints them as `<redacted>`.
-const SENSITIVE: &[&str] = &["NEW_PASSWORD", "PASSWORD", "ANSWER", "CREDENTIAL"];
-
-/// The `ChallengeResponses` of a `RespondToAuthChallenge` (or `AdminRespondToAuthChallenge`)
-/// request, with the challenge they answer.
-///
-/// Iterate it as `(&str, &str)` pairs, or convert it into the `HashMap<String, String>` that
-/// the AWS SDK for Rust takes (`.set_challenge_responses(Some(responses.into()))`).
-/// Values are wiped on drop.
-pub struct ChallengeResponses {
-    challenge_name: &'static str,
-    entries: Vec<(Cow<'static, str>, Zeroizing<String>)>,
-}
-
-impl ChallengeResponses {
-    pub(crate) fn new(challenge_name: &'static str) -> Self {
-        Self {
-            challenge_name,
-            entries: Vec::with_capacity(8),
-        }
-    }
-
-    /// Set `key` to `value`, replacing an earlier value.
-    pub(crate) fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: String) {
-        let key = key.into();
-        let value = Zeroizing::new(value);
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
-            Some(entry) => entry.1 = value,
-            None => self.entries.push((key, value)),
-        }
-    }
-
-    /// Add `DEVICE_KEY`, for a sign-in with a remembered device.
-    #[must_use]
-    pub fn with_device_key(mut self, device_key: &str) -> Self {
-        self.insert(param::DEVICE_KEY, String::from(device_key));
-        self
-    }
-
-    /// The `ChallengeName` these responses answer, e.g. `"PASSWORD_VERIFIER"`.
-    #[must_use]
-    pub fn challenge_name(&self) -> &'static str {
-        self.challenge_name
-    }
-
-    /// The value of one key.
-    #[must_use]
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The `(key, value)` pairs, in insertion order.
-    #[must_use]
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
-    }
-
-    /// Number of keys.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are no keys.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    fn into_pairs(mut self) -> impl Iterator<Item = (String, String)> {
-        core::mem::take(&mut self.entries)
-            .into_iter()
-            .map(|(k, mut v)| (k.into_owned(), core::mem::take(&mut *v)))
-    }
-}
-
-impl<'a> IntoIterator for &'a ChallengeResponses {
-    type Item = (&'a str, &'a str);
-    type IntoIter = alloc::boxed::Box<dyn Iterator<Item = (&'a str, &'a str)> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        alloc::boxed::Box::new(self.iter())
-    }
-}
-
-#[cfg(feature = "std")]
-impl<S: core::hash::BuildHasher + Default> From<ChallengeResponses>
-    for std::collections::HashMap<String, String, S>
-{
-    /// The map `aws_sdk_cognitoidentityprovider` takes as `ChallengeResponses`.
-    fn from(responses: ChallengeResponses) -> Self {
-        responses.into_pairs().collect()
-    }
-}
-
-impl From<ChallengeResponses> for BTreeMap<String, String> {
-    fn from(responses: ChallengeResponses) -> Self {
-        responses.into_pairs().collect()
-    }
-}
-
-impl fmt::Debug for ChallengeResponses {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Entries<'a>(&'a ChallengeResponses);
-        impl fmt::Debug for Entries<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut map = f.debug_map();
-                for (k, v) in self.0.iter() {
-                    let secret = SENSITIVE.contains(&k) || k.ends_with("_CODE");
-                    map.entry(&k, if secret { &"<redacted>" } else { &v });
-                }
-                map.finish()
-            }
-        }
-        f.debug_struct("ChallengeResponses")
-            .field("challenge_name", &self.challenge_name)
-            .field("entries", &Entries(self))
-            .finish()
     }
 }

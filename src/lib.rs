@@ -14,15 +14,20 @@ mod error;
 pub mod group;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+mod responses;
 mod secret;
 mod secret_hash;
 mod srp;
 mod timestamp;
+mod wire;
 
-pub use challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
+pub use challenge::{
+    AuthParameters, ChallengeResponses, PasswordVerifierChallenge, auth_flow, challenge_name, param,
+};
 pub use client::{UserPoolClient, pool_name};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
 pub use error::{Error, Result};
+pub use responses::{FirstFactor, Responder};
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;
