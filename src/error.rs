@@ -42,6 +42,20 @@ pub enum Error {
     /// A freshly generated device verifier did not verify when re-derived the way a later
     /// sign-in derives it; it was not handed out.
     DeviceVerifierCheck,
+    /// A [`SignIn`](crate::SignIn) call came out of order: `handle` with no request out,
+    /// `answer` with no question pending, or `start` twice.
+    OutOfOrder,
+    /// Cognito sent a known challenge that this sign-in cannot be in (for example
+    /// `DEVICE_SRP_AUTH` without a remembered device, or a `PASSWORD_VERIFIER` that no
+    /// `SRP_A` asked for).
+    UnexpectedChallenge {
+        /// The challenge name.
+        name: &'static str,
+    },
+    /// The answer does not fit the pending question; the question is still pending.
+    AnswerMismatch,
+    /// Cognito refused the request with a service error the sign-in cannot recover from.
+    ServerRefused,
 }
 
 impl fmt::Display for Error {
@@ -59,6 +73,10 @@ impl fmt::Display for Error {
                 f.write_str("challenge DEVICE_KEY is not the remembered device's key")
             }
             Self::DeviceVerifierCheck => f.write_str("device verifier failed its self-check"),
+            Self::OutOfOrder => f.write_str("sign-in step called out of order"),
+            Self::UnexpectedChallenge { name } => write!(f, "unexpected challenge {name}"),
+            Self::AnswerMismatch => f.write_str("answer does not fit the pending question"),
+            Self::ServerRefused => f.write_str("the server refused the sign-in"),
         }
     }
 }

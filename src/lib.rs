@@ -11,6 +11,7 @@ mod client;
 mod device;
 mod encoding;
 mod error;
+mod flow;
 pub mod group;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
@@ -27,6 +28,11 @@ pub use challenge::{
 pub use client::{UserPoolClient, pool_name};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
 pub use error::{Error, Result};
+pub use flow::{
+    AnalyticsMetadata, Answer, Challenge, ContextData, DeviceToConfirm, FirstFactorChoice, Flow,
+    InitiateAuthRequest, NewDeviceMetadata, Question, Request, RequestContext,
+    RespondToAuthChallengeRequest, ServerAnswer, SignIn, SignedIn, Step, UserContextData,
+};
 pub use responses::{FirstFactor, Responder};
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;
