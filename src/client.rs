@@ -83,8 +83,30 @@ impl UserPoolClient {
         self.client_secret.is_some()
     }
 
-    /// `SECRET_HASH` over `username` when the client has a secret, `None` otherwise. See
-    /// [`secret_hash`](crate::secret_hash()) for which user name each request needs.
+    /// `SECRET_HASH` over `username` when the client has a secret, `None` otherwise.
+    ///
+    /// The user name must be the one the same request carries:
+    ///
+    /// | request | field | user name |
+    /// | --- | --- | --- |
+    /// | `InitiateAuth` / `AdminInitiateAuth` (SRP, custom, `USER_AUTH`) | `AuthParameters.SECRET_HASH` | as typed (alias allowed) |
+    /// | every `RespondToAuthChallenge` | `ChallengeResponses.SECRET_HASH` | internal (the challenge's `USERNAME`) |
+    /// | `REFRESH_TOKEN_AUTH` | `AuthParameters.SECRET_HASH` | internal (`cognito:username`) |
+    /// | `SignUp`, `ConfirmSignUp`, `ResendConfirmationCode`, `ForgotPassword`, `ConfirmForgotPassword` | top-level `SecretHash` | the request's `Username` |
+    ///
+    /// The sign-in builders ([`AuthParameters`](crate::AuthParameters),
+    /// [`Responder`](crate::Responder), [`SignIn`](crate::SignIn)) apply this table
+    /// themselves; call this for the other operations:
+    ///
+    /// ```
+    /// use cognito_srp_auth::{ClientSecret, UserPoolClient};
+    /// let client = UserPoolClient::new("us-east-1_Abc", "123abd")?
+    ///     .with_client_secret(ClientSecret::from("clientSecret"));
+    /// // SignUp { ClientId, Username: "test", Password, SecretHash: … }
+    /// let sign_up_secret_hash = client.secret_hash("test");
+    /// assert_eq!(sign_up_secret_hash.as_deref(), Some("LoIX/oPJWZzFYv8liJYRo+CHv16FNDY10JlZEDjL3Vg="));
+    /// # Ok::<(), cognito_srp_auth::Error>(())
+    /// ```
     #[must_use]
     pub fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret

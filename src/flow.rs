@@ -382,7 +382,6 @@ pub struct SignedIn {
 
 /// What the caller does next.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Step {
     /// Send this request and feed the answer to [`SignIn::handle`].
     Send(Request),
