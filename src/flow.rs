@@ -641,27 +641,40 @@ impl<R: TryCryptoRng> SignIn<R> {
         else {
             return Err(Error::OutOfOrder);
         };
-        match answer {
+        let step = match answer {
             ServerAnswer::Challenge(challenge) => {
                 self.on_challenge(challenge, srp, device_srp, now)
             }
             ServerAnswer::Authenticated {
                 new_device_metadata,
             } => self.on_authenticated(new_device_metadata),
-            ServerAnswer::Error { code, message } => {
-                let stale_device = code.contains("ResourceNotFoundException")
-                    && message.contains("Device does not exist")
-                    && self.device.is_some()
-                    && self.password.is_some();
-                if !stale_device {
-                    return Err(Error::ServerRefused);
-                }
-                self.device = None;
-                self.forgot_device = true;
-                self.internal_username = None;
-                self.initiate()
-            }
+            ServerAnswer::Error { code, message } => self.on_error(&code, &message),
+        };
+        self.release_if_failed(step)
+    }
+
+    /// After a terminal error, nothing the machine holds is needed any more.
+    fn release_if_failed(&mut self, step: Result<Step>) -> Result<Step> {
+        if step.is_err() {
+            self.password = None;
+            self.device = None;
+            self.state = State::Finished;
         }
+        step
+    }
+
+    fn on_error(&mut self, code: &str, message: &str) -> Result<Step> {
+        let stale_device = code.contains("ResourceNotFoundException")
+            && message.contains("Device does not exist")
+            && self.device.is_some()
+            && self.password.is_some();
+        if !stale_device {
+            return Err(Error::ServerRefused);
+        }
+        self.device = None;
+        self.forgot_device = true;
+        self.internal_username = None;
+        self.initiate()
     }
 
     fn on_challenge(
@@ -873,7 +886,10 @@ impl<R: TryCryptoRng> SignIn<R> {
                     None => return Err(self.mismatch(question, name, session)),
                 },
                 FirstFactorChoice::PasswordSrp => {
-                    let key = EphemeralKey::from_rng(&mut self.rng)?;
+                    let key = match EphemeralKey::from_rng(&mut self.rng) {
+                        Ok(key) => key,
+                        Err(e) => return self.release_if_failed(Err(e)),
+                    };
                     let r = self
                         .responder()
                         .select_challenge(&FirstFactor::PasswordSrp(&key));

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use cognito_srp_auth::{
     Answer, Challenge, ClientSecret, ContextData, Error, FirstFactorChoice, Flow,
     NewDeviceMetadata, Password, Question, RememberedDevice, Request, ServerAnswer, SignIn,
-    SignedIn, Step, Timestamp, UserPoolClient,
+    SignedIn, Step, Timestamp, UserContextData, UserPoolClient,
 };
 use rand::{TryCryptoRng, TryRng};
 use serde_json::Value;
@@ -191,14 +191,28 @@ fn plain_user_srp() {
     let input = &case["input"];
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
     let password = Password::from(text(input, &["password"]));
+    let user_context = UserContextData {
+        ip_address: Some("198.51.100.7".into()),
+        encoded_data: Some("encoded-fingerprint".into()),
+    };
     let mut sign_in = SignIn::with_rng(
         client,
         text(input, &["username"]),
         password,
         Script::new(&[&a_bytes(&case)]),
-    );
+    )
+    .with_user_context_data(user_context.clone());
+    let check_context = |request: &Request| {
+        let c = request.context();
+        assert_eq!(c.user_pool_id, None);
+        assert_eq!(c.client_id, CLIENT_ID);
+        assert_eq!(c.user_context_data.as_ref(), Some(&user_context));
+        assert!(c.client_metadata.is_empty());
+        assert!(c.analytics_metadata.is_none() && c.context_data.is_none());
+    };
 
     let (request, params) = sent(sign_in.start().unwrap());
+    check_context(&request);
     assert_eq!(request.operation(), "InitiateAuth");
     assert_eq!(
         name_and_session(&request),
@@ -219,6 +233,7 @@ fn plain_user_srp() {
         None,
     );
     let (request, params) = sent(sign_in.handle(pv, &now(&case)).unwrap());
+    check_context(&request);
     assert_eq!(request.operation(), "RespondToAuthChallenge");
     assert_eq!(
         name_and_session(&request),
