@@ -178,6 +178,17 @@ fn done(step: Step) -> SignedIn {
     }
 }
 
+/// A sign-in for a `password_claim` case's typed user name and password.
+fn user_sign_in(case: &Value, client: UserPoolClient, script: Script) -> SignIn<Script> {
+    let input = &case["input"];
+    SignIn::with_rng(
+        client,
+        text(input, &["username"]),
+        Password::from(text(input, &["password"])),
+        script,
+    )
+}
+
 /// The `PASSWORD_VERIFIER` responses a vector expects (without `SRP_A`).
 fn expected_claim(case: &Value) -> BTreeMap<String, String> {
     let mut want = str_map(&case["expected"]);
@@ -476,10 +487,9 @@ fn device_srp_after_password_verifier() {
     )
     .unwrap();
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut sign_in = SignIn::with_rng(
+    let mut sign_in = user_sign_in(
+        &case,
         client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
         Script::new(&[&a_bytes(&case), &a_bytes(&dev)]),
     )
     .with_device(device);
@@ -554,13 +564,8 @@ fn custom_auth_with_srp() {
     let input = &case["input"];
     let internal = text(input, &["challenge_parameters", "USERNAME"]);
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut sign_in = SignIn::with_rng(
-        client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
-        Script::new(&[&a_bytes(&case)]),
-    )
-    .with_flow(Flow::CustomAuthWithSrp);
+    let mut sign_in = user_sign_in(&case, client, Script::new(&[&a_bytes(&case)]))
+        .with_flow(Flow::CustomAuthWithSrp);
 
     let (request, params) = sent(sign_in.start().unwrap());
     assert_eq!(name_and_session(&request).0, "CUSTOM_AUTH");
@@ -618,13 +623,8 @@ fn user_auth_with_password_srp() {
     let case = user_case(false);
     let input = &case["input"];
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut sign_in = SignIn::with_rng(
-        client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
-        Script::new(&[&a_bytes(&case)]),
-    )
-    .with_flow(Flow::UserAuthPasswordSrp);
+    let mut sign_in = user_sign_in(&case, client, Script::new(&[&a_bytes(&case)]))
+        .with_flow(Flow::UserAuthPasswordSrp);
     let (request, params) = sent(sign_in.start().unwrap());
     assert_eq!(name_and_session(&request).0, "USER_AUTH");
     assert_eq!(
@@ -709,12 +709,7 @@ fn new_password_required() {
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID)
         .unwrap()
         .with_client_secret(ClientSecret::from(CLIENT_SECRET));
-    let mut sign_in = SignIn::with_rng(
-        client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
-        Script::new(&[&a_bytes(&case)]),
-    );
+    let mut sign_in = user_sign_in(&case, client, Script::new(&[&a_bytes(&case)]));
     sent(sign_in.start().unwrap());
     let pv = challenge(
         "PASSWORD_VERIFIER",
@@ -799,10 +794,9 @@ fn stale_device_restarts_without_it() {
     )
     .unwrap();
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut sign_in = SignIn::with_rng(
+    let mut sign_in = user_sign_in(
+        &case,
         client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
         Script::new(&[&[0x22u8; 128], &a_bytes(&case)]),
     )
     .with_device(device);
@@ -849,10 +843,9 @@ fn unexpected_and_unknown_challenges() {
     let input = &case["input"];
     let make = || {
         let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-        let mut s = SignIn::with_rng(
+        let mut s = user_sign_in(
+            &case,
             client,
-            text(input, &["username"]),
-            Password::from(text(input, &["password"])),
             Script::new(&[&a_bytes(&case), &[0x33u8; 128]]),
         );
         sent(s.start().unwrap());
@@ -961,12 +954,7 @@ fn mfa_setup_select_mfa_type_and_select_challenge_questions() {
     let input = &case["input"];
     let internal = text(input, &["challenge_parameters", "USERNAME"]);
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut s = SignIn::with_rng(
-        client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
-        Script::new(&[&a_bytes(&case)]),
-    );
+    let mut s = user_sign_in(&case, client, Script::new(&[&a_bytes(&case)]));
     sent(s.start().unwrap());
     sent(
         s.handle(
