@@ -40,6 +40,15 @@ pub struct DeviceSecretVerifierConfig {
 }
 
 impl DeviceSecretVerifierConfig {
+    /// The values of a `ConfirmDevice` request, as received (for a server side).
+    #[must_use]
+    pub fn new(salt: String, password_verifier: String) -> Self {
+        Self {
+            salt,
+            password_verifier,
+        }
+    }
+
     /// `Salt`: `b64(enc(salt))`.
     #[must_use]
     pub fn salt(&self) -> &str {

@@ -56,6 +56,17 @@ pub enum Error {
     AnswerMismatch,
     /// Cognito refused the request with a service error the sign-in cannot recover from.
     ServerRefused,
+    /// Server side: the client's `SRP_A` is zero modulo N.
+    IllegalClientA,
+    /// Server side: the claim does not verify (wrong password, another secret block, or a
+    /// non-canonical `TIMESTAMP` such as a zero-padded day or a wrong weekday).
+    IncorrectClaim,
+    /// Server side: the `TIMESTAMP` is not of the form `Www Mmm d HH:mm:ss UTC yyyy`.
+    InvalidTimestamp,
+    /// Server side: the `TIMESTAMP` is too far from the server's clock.
+    StaleTimestamp,
+    /// Server side: the `SECRET_HASH` is not the one of the request's user name.
+    SecretHashMismatch,
 }
 
 impl fmt::Display for Error {
@@ -77,6 +88,11 @@ impl fmt::Display for Error {
             Self::UnexpectedChallenge { name } => write!(f, "unexpected challenge {name}"),
             Self::AnswerMismatch => f.write_str("answer does not fit the pending question"),
             Self::ServerRefused => f.write_str("the server refused the sign-in"),
+            Self::IllegalClientA => f.write_str("client SRP_A is zero modulo N"),
+            Self::IncorrectClaim => f.write_str("the password claim does not verify"),
+            Self::InvalidTimestamp => f.write_str("malformed TIMESTAMP"),
+            Self::StaleTimestamp => f.write_str("TIMESTAMP outside the accepted window"),
+            Self::SecretHashMismatch => f.write_str("SECRET_HASH does not match"),
         }
     }
 }

@@ -191,3 +191,23 @@ pub fn device_password_verifier_traced(
 ) -> Result<ChallengeResponses> {
     key.device_password_verifier_observed(client, device, challenge, timestamp, trace)
 }
+
+/// A server-side exchange with a chosen verifier `v` and ephemeral `b` (big-endian bytes,
+/// `b` at most 128 of them), for the vectors' `server` fields (feature `server`).
+///
+/// # Errors
+/// As [`crate::server::ServerSrp::for_user`], and [`crate::Error::IllegalEphemeral`] for a
+/// `b` longer than 128 bytes.
+#[cfg(feature = "server")]
+#[allow(clippy::too_many_arguments)]
+pub fn server_srp_from_parts(
+    realm: &str,
+    identity: &str,
+    salt_enc: &[u8],
+    v: &[u8],
+    b: &[u8],
+    srp_a: &str,
+    secret_block: &[u8],
+) -> Result<crate::server::ServerSrp> {
+    crate::server::server_srp_from_parts(realm, identity, salt_enc, v, b, srp_a, secret_block)
+}

@@ -18,6 +18,8 @@ pub mod hazmat;
 mod responses;
 mod secret;
 mod secret_hash;
+#[cfg(feature = "server")]
+pub mod server;
 mod srp;
 mod timestamp;
 mod wire;

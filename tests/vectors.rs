@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes};
 use cognito_srp_auth::{
@@ -268,6 +269,54 @@ fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
     }
 }
 
+/// The vector's `server` fields on this crate's server side: from `b` and `v` it must
+/// reproduce `SRP_B` and accept the expected signature (feature `server`).
+fn check_server(r: &mut Report, id: &str, case: &Value, realm: &str, identity: &str) {
+    let Some(server) = case.get("server").filter(|s| s.is_object()) else {
+        return;
+    };
+    let input = &case["input"];
+    let params = &input["challenge_parameters"];
+    let salt = params["SALT"].as_str().unwrap_or_default();
+    let salt_enc = if let Some(neg) = salt.strip_prefix('-') {
+        // Not in the pass/fail sets; the divergences carry no server side.
+        let _ = neg;
+        return;
+    } else {
+        to_java_bytes(&unhex(salt))
+    };
+    let block = match base64::engine::general_purpose::STANDARD.decode(s(params, &["SECRET_BLOCK"]))
+    {
+        Ok(block) => block,
+        Err(e) => return r.fail(id, "server: SECRET_BLOCK", e),
+    };
+    let srp = hazmat::server_srp_from_parts(
+        realm,
+        identity,
+        &salt_enc,
+        &unhex(s(server, &["v"])),
+        &unhex(s(server, &["b"])),
+        s(case, &["expected", "SRP_A"]),
+        &block,
+    );
+    let srp = match srp {
+        Ok(srp) => srp,
+        Err(e) => return r.fail(id, "server: exchange", e),
+    };
+    r.check(
+        id,
+        "server: SRP_B from b and v",
+        srp.srp_b().to_owned(),
+        s(params, &["SRP_B"]).trim_start_matches('0').to_lowercase(),
+    );
+    let expected = str_map(&case["expected"]);
+    let verdict = srp.verify(
+        |k| expected.get(k).map(String::as_str),
+        instant(s(input, &["now"])),
+    );
+    r.check(id, "server: the claim verifies", verdict, Ok(()));
+}
+
 fn password_claim_case(r: &mut Report, case: &Value) {
     let id = s(case, &["id"]);
     let input = &case["input"];
@@ -310,6 +359,14 @@ fn password_claim_case(r: &mut Report, case: &Value) {
             Ok(want),
         );
     }
+    let realm = pool_name(s(input, &["user_pool_id"])).unwrap_or_default();
+    check_server(
+        r,
+        id,
+        case,
+        realm,
+        s(input, &["challenge_parameters", "USER_ID_FOR_SRP"]),
+    );
     let (responses, trace) = match run.outcome {
         Ok(done) => done,
         Err(e) => return r.fail(id, "PASSWORD_VERIFIER answer", e),
@@ -507,6 +564,13 @@ fn device_claim_case(r: &mut Report, case: &Value) {
         "DEVICE_SRP_AUTH ChallengeResponses",
         run.device_srp_auth,
         want_auth,
+    );
+    check_server(
+        r,
+        id,
+        case,
+        s(input, &["device_group_key"]),
+        s(input, &["device_key"]),
     );
     let (responses, trace) = match run.outcome {
         Ok(done) => done,
