@@ -116,7 +116,6 @@ pub struct RespondToAuthChallengeRequest {
 
 /// A request to send to Cognito.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Request {
     /// `InitiateAuth`, or `AdminInitiateAuth` when `context.user_pool_id` is set.
     InitiateAuth(InitiateAuthRequest),

@@ -151,7 +151,6 @@ fn sent(step: Step) -> (Request, BTreeMap<String, String>) {
     let pairs = match &request {
         Request::InitiateAuth(r) => map(r.auth_parameters.iter()),
         Request::RespondToAuthChallenge(r) => map(r.challenge_responses.iter()),
-        other => panic!("unknown request {other:?}"),
     };
     (request, pairs)
 }
@@ -163,7 +162,6 @@ fn name_and_session(request: &Request) -> (String, Option<String>) {
             r.challenge_responses.challenge_name().to_owned(),
             r.session.clone(),
         ),
-        other => panic!("unknown request {other:?}"),
     }
 }
 

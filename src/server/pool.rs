@@ -201,7 +201,12 @@ impl<R: TryCryptoRng> UserPool<R> {
                 "User pool client does not exist.",
             );
         }
-        if request.context().user_pool_id.as_ref().is_some_and(|p| *p != self.config.pool_id) {
+        if request
+            .context()
+            .user_pool_id
+            .as_ref()
+            .is_some_and(|p| *p != self.config.pool_id)
+        {
             return error("ResourceNotFoundException", "User pool does not exist.");
         }
         match request {
@@ -476,7 +481,6 @@ impl<R: TryCryptoRng> UserPool<R> {
         }
     }
 }
-
 
 /// Cognito's answer to a claim that does not verify.
 fn claim_refusal(result: Result<()>) -> Option<ServerAnswer> {
