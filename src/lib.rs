@@ -39,3 +39,6 @@ pub use responses::{FirstFactor, Responder};
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;
+
+/// The `rand_core` traits this crate takes its randomness through.
+pub use rand_core;
