@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, ExplicitAuthFlowsType, MessageActionType,
+    AliasAttributeType, ExplicitAuthFlowsType, MessageActionType, UserPoolMfaType,
 };
 use cognito_srp_auth::server::{UserPool, UserPoolConfig};
 use cognito_srp_auth::{
@@ -48,7 +48,19 @@ struct Pool {
 
 impl Pool {
     async fn create(sdk: &Client, email_alias: bool, with_secret: bool) -> Self {
-        let mut pool = sdk.create_user_pool().pool_name(unique("pool"));
+        Self::create_with_mfa(sdk, email_alias, with_secret, UserPoolMfaType::Off).await
+    }
+
+    async fn create_with_mfa(
+        sdk: &Client,
+        email_alias: bool,
+        with_secret: bool,
+        mfa: UserPoolMfaType,
+    ) -> Self {
+        let mut pool = sdk
+            .create_user_pool()
+            .pool_name(unique("pool"))
+            .mfa_configuration(mfa);
         if email_alias {
             pool = pool.alias_attributes(AliasAttributeType::Email);
         }
@@ -395,4 +407,126 @@ async fn secret_hash_is_enforced() {
         matches!(&refused, ServerAnswer::Error { code, .. } if code == "NotAuthorizedException"),
         "{refused:?}"
     );
+}
+
+/// RFC 6238 TOTP: HMAC-SHA1 over the 30-second step counter, 6 digits.
+fn totp(secret_base32: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut bits: u64 = 0;
+    let mut count = 0;
+    let mut key = Vec::new();
+    for c in secret_base32.trim_end_matches('=').chars() {
+        let v = match c {
+            'A'..='Z' => c as u64 - 'A' as u64,
+            '2'..='7' => c as u64 - '2' as u64 + 26,
+            _ => panic!("not base32: {c}"),
+        };
+        bits = (bits << 5) | v;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            key.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    let step = chrono::Utc::now().timestamp() / 30;
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
+    mac.update(&step.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = usize::from(digest[19] & 0x0f);
+    let code = u32::from_be_bytes([
+        digest[offset],
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]) & 0x7fff_ffff;
+    format!("{:06}", code % 1_000_000)
+}
+
+/// MFA after SRP: the user sets up TOTP, then every sign-in answers `SOFTWARE_TOKEN_MFA`
+/// through the state machine's question, with the internal name and SECRET_HASH.
+#[tokio::test]
+async fn totp_mfa_after_srp() {
+    let sdk = sdk().await;
+    let pool = Pool::create_with_mfa(&sdk, true, true, UserPoolMfaType::Optional).await;
+    pool.user(
+        &sdk,
+        "gina-internal",
+        "Gina-Pass-55!",
+        Some("gina@example.com"),
+    )
+    .await;
+    let first = sign_in(
+        &mut &sdk,
+        SignIn::new(
+            pool.client(),
+            "gina@example.com",
+            Password::from("Gina-Pass-55!"),
+        ),
+        no_questions,
+    )
+    .await
+    .expect("sign-in before MFA");
+    let access_token = first
+        .tokens
+        .access_token()
+        .expect("access token")
+        .to_owned();
+    let associated = sdk
+        .associate_software_token()
+        .access_token(&access_token)
+        .send()
+        .await
+        .expect("AssociateSoftwareToken");
+    let secret = associated.secret_code().expect("secret").to_owned();
+    sdk.verify_software_token()
+        .access_token(&access_token)
+        .user_code(totp(&secret))
+        .send()
+        .await
+        .expect("VerifySoftwareToken");
+
+    let mut questions = 0;
+    let outcome = sign_in(
+        &mut &sdk,
+        SignIn::new(
+            pool.client(),
+            "gina@example.com",
+            Password::from("Gina-Pass-55!"),
+        ),
+        |q| {
+            questions += 1;
+            match q {
+                Question::Code {
+                    challenge: "SOFTWARE_TOKEN_MFA",
+                    ..
+                } => Answer::Code(totp(&secret)),
+                other => panic!("unexpected question {other:?}"),
+            }
+        },
+    )
+    .await
+    .expect("sign-in with TOTP MFA");
+    assert_eq!(questions, 1);
+    assert!(outcome.tokens.access_token().is_some());
+
+    // A wrong code is refused by the emulator.
+    let wrong = sign_in(
+        &mut &sdk,
+        SignIn::new(
+            pool.client(),
+            "gina@example.com",
+            Password::from("Gina-Pass-55!"),
+        ),
+        |_| {
+            Answer::Code(if totp(&secret) == "000000" {
+                "111111".into()
+            } else {
+                "000000".into()
+            })
+        },
+    )
+    .await
+    .expect_err("a wrong TOTP code must be refused");
+    assert!(wrong.service_code().is_some(), "{wrong}");
 }
