@@ -112,34 +112,35 @@ fuzz_target!(|script: Script| {
     }
     let now = Timestamp::from(DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default());
     let mut finished = false;
-    let check = |result: Result<Step, cognito_srp_auth::Error>,
-                     sign_in: &SignIn<CounterRng>| match result {
-        Ok(Step::Send(request)) => {
-            assert_eq!(request.context().is_admin(), script.admin);
-            if let Request::RespondToAuthChallenge(r) = &request {
-                let responses = &r.challenge_responses;
-                let username = responses
-                    .get("USERNAME")
-                    .expect("USERNAME in every response");
-                let expected = script.secret.then(|| {
-                    secret_hash(username, "fuzz-client", &ClientSecret::from("fuzz-secret"))
-                });
-                assert_eq!(responses.get("SECRET_HASH").map(str::to_owned), expected);
-                assert_eq!(
-                    responses.get("DEVICE_KEY").is_some(),
-                    script.device && !sign_in.device_forgotten()
-                );
+    let check = |result: Result<Step, cognito_srp_auth::Error>, sign_in: &SignIn<CounterRng>| {
+        match result {
+            Ok(Step::Send(request)) => {
+                assert_eq!(request.context().is_admin(), script.admin);
+                if let Request::RespondToAuthChallenge(r) = &request {
+                    let responses = &r.challenge_responses;
+                    let username = responses
+                        .get("USERNAME")
+                        .expect("USERNAME in every response");
+                    let expected = script.secret.then(|| {
+                        secret_hash(username, "fuzz-client", &ClientSecret::from("fuzz-secret"))
+                    });
+                    assert_eq!(responses.get("SECRET_HASH").map(str::to_owned), expected);
+                    assert_eq!(
+                        responses.get("DEVICE_KEY").is_some(),
+                        script.device && !sign_in.device_forgotten()
+                    );
+                }
+                false
             }
-            false
-        }
-        Ok(Step::Ask(_)) => false,
-        Ok(Step::Done(_)) => true,
-        Err(e) => {
-            assert!(documented(&e), "undocumented error {e:?}");
-            !matches!(
-                e,
-                cognito_srp_auth::Error::OutOfOrder | cognito_srp_auth::Error::AnswerMismatch
-            )
+            Ok(Step::Ask(_)) => false,
+            Ok(Step::Done(_)) => true,
+            Err(e) => {
+                assert!(documented(&e), "undocumented error {e:?}");
+                !matches!(
+                    e,
+                    cognito_srp_auth::Error::OutOfOrder | cognito_srp_auth::Error::AnswerMismatch
+                )
+            }
         }
     };
     let start = sign_in.start();
