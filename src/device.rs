@@ -33,11 +33,24 @@ const STORAGE_TAG: &str = "cognito-srp-device/1";
 
 /// The `DeviceSecretVerifierConfig` of a `ConfirmDevice` request: `Salt` and
 /// `PasswordVerifier`, both base64 of Java-`BigInteger` bytes.
-#[derive(Clone, Debug, Eq, PartialEq)]
+///
+/// The verifier `v = g^x` lets whoever holds it test guesses of the device password offline,
+/// so it is treated as a secret here: wiped on drop, not `Clone`, redacted in `Debug`.
 pub struct DeviceSecretVerifierConfig {
     salt: String,
-    password_verifier: String,
+    password_verifier: Zeroizing<String>,
 }
+
+impl fmt::Debug for DeviceSecretVerifierConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceSecretVerifierConfig")
+            .field("salt", &self.salt)
+            .field("password_verifier", &"<redacted>")
+            .finish()
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for DeviceSecretVerifierConfig {}
 
 impl DeviceSecretVerifierConfig {
     /// The values of a `ConfirmDevice` request, as received (for a server side).
@@ -45,7 +58,7 @@ impl DeviceSecretVerifierConfig {
     pub fn new(salt: String, password_verifier: String) -> Self {
         Self {
             salt,
-            password_verifier,
+            password_verifier: Zeroizing::new(password_verifier),
         }
     }
 
@@ -164,7 +177,7 @@ impl RememberedDevice {
         observer.verifier_padded(&v_enc);
         let config = DeviceSecretVerifierConfig {
             salt: base64_encode(&salt_enc),
-            password_verifier: base64_encode(&v_enc),
+            password_verifier: Zeroizing::new(base64_encode(&v_enc)),
         };
         device.check_verifier(&config)?;
         Ok((device, config))

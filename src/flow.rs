@@ -3,6 +3,7 @@
 //! quinn-proto: the caller owns the transport and the clock.
 
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -338,6 +339,36 @@ pub enum Answer {
     Responses(Vec<(String, String)>),
 }
 
+impl Drop for Answer {
+    fn drop(&mut self) {
+        use zeroize::Zeroize as _;
+        match self {
+            Self::Code(s)
+            | Self::CustomAnswer(s)
+            | Self::MfaType(s)
+            | Self::WebAuthnCredential(s)
+            | Self::MfaSetupTotp { session: s }
+            | Self::MfaSetupEmail { email: s } => s.zeroize(),
+            Self::NewPassword { attributes, .. } => {
+                for (name, value) in attributes.iter_mut() {
+                    name.zeroize();
+                    value.zeroize();
+                }
+            }
+            Self::Responses(pairs) => {
+                for (name, value) in pairs.iter_mut() {
+                    name.zeroize();
+                    value.zeroize();
+                }
+            }
+            Self::FirstFactor(_) => {}
+        }
+    }
+}
+
+/// Codes, answers and credentials are wiped on drop (the new password is a [`Password`]).
+impl zeroize::ZeroizeOnDrop for Answer {}
+
 impl fmt::Debug for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
@@ -390,17 +421,16 @@ pub enum Step {
     Done(SignedIn),
 }
 
-/// What the machine waits for.
-// The ephemerals stay inline: boxing them would only add another copy of `a` to wipe.
-#[allow(clippy::large_enum_variant)]
+/// What the machine waits for. The ephemerals are boxed: moving the state then moves a
+/// pointer, not another copy of `a`.
 enum State {
     /// [`SignIn::start`] has not been called.
     New,
     /// A request is out; `srp` answers a `PASSWORD_VERIFIER`, `device_srp` a
     /// `DEVICE_PASSWORD_VERIFIER`.
     AwaitServer {
-        srp: Option<EphemeralKey>,
-        device_srp: Option<EphemeralKey>,
+        srp: Option<Box<EphemeralKey>>,
+        device_srp: Option<Box<EphemeralKey>>,
     },
     /// A question is out.
     AwaitUser {
@@ -576,7 +606,7 @@ impl<R: TryCryptoRng> SignIn<R> {
             parameters = parameters.with_device_key(device.device_key());
         }
         self.state = State::AwaitServer {
-            srp: Some(key),
+            srp: Some(Box::new(key)),
             device_srp: None,
         };
         Ok(Step::Send(Request::InitiateAuth(InitiateAuthRequest {
@@ -679,8 +709,8 @@ impl<R: TryCryptoRng> SignIn<R> {
     fn on_challenge(
         &mut self,
         challenge: Challenge,
-        srp: Option<EphemeralKey>,
-        device_srp: Option<EphemeralKey>,
+        srp: Option<Box<EphemeralKey>>,
+        device_srp: Option<Box<EphemeralKey>>,
         now: &Timestamp,
     ) -> Result<Step> {
         if let Some(name) = challenge
@@ -727,7 +757,7 @@ impl<R: TryCryptoRng> SignIn<R> {
                         })?;
                 self.state = State::AwaitServer {
                     srp: None,
-                    device_srp: Some(key),
+                    device_srp: Some(Box::new(key)),
                 };
                 Ok(self.respond(responses, session))
             }
@@ -750,7 +780,7 @@ impl<R: TryCryptoRng> SignIn<R> {
                 let key = EphemeralKey::from_rng(&mut self.rng)?;
                 let responses = self.responder().password_srp(&key);
                 self.state = State::AwaitServer {
-                    srp: Some(key),
+                    srp: Some(Box::new(key)),
                     device_srp: None,
                 };
                 Ok(self.respond(responses, session))
@@ -779,7 +809,7 @@ impl<R: TryCryptoRng> SignIn<R> {
                         .responder()
                         .select_challenge(&FirstFactor::PasswordSrp(&key));
                     self.state = State::AwaitServer {
-                        srp: Some(key),
+                        srp: Some(Box::new(key)),
                         device_srp: None,
                     };
                     return Ok(self.respond(responses, session));
@@ -892,7 +922,7 @@ impl<R: TryCryptoRng> SignIn<R> {
                     let r = self
                         .responder()
                         .select_challenge(&FirstFactor::PasswordSrp(&key));
-                    srp = Some(key);
+                    srp = Some(Box::new(key));
                     r
                 }
                 FirstFactorChoice::EmailOtp => {

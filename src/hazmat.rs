@@ -113,15 +113,21 @@ impl fmt::Debug for Trace {
     }
 }
 
+/// Overwrite a secret buffer, wiping the old contents first.
+fn replace_wiped(buffer: &mut Zeroizing<Vec<u8>>, value: &[u8]) {
+    zeroize::Zeroize::zeroize(&mut **buffer);
+    buffer.extend_from_slice(value);
+}
+
 impl Observer for Trace {
     fn identity_hash(&mut self, value: &[u8; 32]) {
-        *self.identity_hash = value.to_vec();
+        replace_wiped(&mut self.identity_hash, value);
     }
     fn salt_padded(&mut self, value: &[u8]) {
         self.salt_padded = value.to_vec();
     }
     fn x(&mut self, value: &[u8; 32]) {
-        *self.x = value.to_vec();
+        replace_wiped(&mut self.x, value);
     }
     fn u(&mut self, value: &[u8; 32]) {
         self.u = value.to_vec();
@@ -130,13 +136,13 @@ impl Observer for Trace {
         self.u_padded = value.to_vec();
     }
     fn s_padded(&mut self, value: &[u8]) {
-        *self.s_padded = value.to_vec();
+        replace_wiped(&mut self.s_padded, value);
     }
     fn hkdf_key(&mut self, value: &[u8; 16]) {
-        *self.hkdf_key = value.to_vec();
+        replace_wiped(&mut self.hkdf_key, value);
     }
     fn verifier_padded(&mut self, value: &[u8]) {
-        *self.verifier_padded = value.to_vec();
+        replace_wiped(&mut self.verifier_padded, value);
     }
 }
 

@@ -10,17 +10,23 @@ use zeroize::Zeroizing;
 
 use crate::challenge::param;
 
-/// Keys whose values are secrets or one-time codes: `Debug` prints them as `<redacted>`.
-const SENSITIVE: &[&str] = &[
-    param::NEW_PASSWORD,
-    param::PASSWORD,
-    param::ANSWER,
-    param::CREDENTIAL,
-    param::REFRESH_TOKEN,
+/// Keys whose values are public by protocol: `Debug` prints these and redacts every other
+/// value (passwords, codes, answers, credentials, refresh tokens, attribute values, and any
+/// key this crate does not know).
+const PUBLIC: &[&str] = &[
+    param::USERNAME,
+    param::SRP_A,
+    param::SECRET_HASH,
+    param::DEVICE_KEY,
+    param::TIMESTAMP,
+    param::PASSWORD_CLAIM_SECRET_BLOCK,
+    param::PASSWORD_CLAIM_SIGNATURE,
+    param::CHALLENGE_NAME,
+    param::PREFERRED_CHALLENGE,
 ];
 
 fn is_sensitive(key: &str) -> bool {
-    SENSITIVE.contains(&key) || key.ends_with("_CODE")
+    !PUBLIC.contains(&key)
 }
 
 /// Ordered `(key, value)` pairs; values are wiped on drop.
