@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use crypto_bigint::U3072;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
@@ -188,10 +188,13 @@ pub(crate) fn parse_hex_int(
     })
 }
 
-/// Standard base64 with padding: the output form of signatures, `SECRET_HASH` and verifiers.
+/// Standard base64 with padding: the output form of signatures, `SECRET_HASH`, device
+/// passwords and verifiers. Constant time (`base64ct`): some of these bytes are secret when
+/// they are encoded (a new device password, a device verifier, the server's expected
+/// signature and `SECRET_HASH` before the comparison).
 #[must_use]
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
+    <base64ct::Base64 as base64ct::Encoding>::encode_string(bytes)
 }
 
 /// Standard alphabet, padding optional: after URL-safe characters are mapped, this accepts

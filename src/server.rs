@@ -38,7 +38,7 @@ use crate::encoding::{
 use crate::error::{Error, Result};
 use crate::group::{Monty, PARAMS, k_monty, pow_g_1024};
 use crate::secret::ClientSecret;
-use crate::srp::{identity_hash, private_key, session_key, signature, verifier};
+use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
 use crate::timestamp::Timestamp;
 
 /// Public bit bound of the server's private ephemeral `b` (128 random bytes).
@@ -372,14 +372,14 @@ impl ServerSrp {
         let s = Zeroizing::new(base.pow_amm_bounded_exp(&self.b, B_BITS).retrieve());
         let s_enc = to_java_bytes_secret(&s);
         let key = session_key(&to_java_bytes(&u_bytes), &s_enc);
-        let text = signature(
+        let bytes = Zeroizing::new(signature_bytes(
             &key,
             &self.id.realm,
             &self.id.identity,
             &self.secret_block_bytes,
             timestamp.as_str(),
-        );
-        decode_base64_lenient(param::PASSWORD_CLAIM_SIGNATURE, &text).map(Zeroizing::new)
+        ));
+        Ok(Zeroizing::new(bytes.to_vec()))
     }
 }
 

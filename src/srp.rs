@@ -141,6 +141,22 @@ pub(crate) fn session_key(u_enc: &[u8], s_enc: &[u8]) -> Zeroizing<[u8; 16]> {
     okm
 }
 
+/// `HMAC(K, realm ‖ identity ‖ secret block ‖ TIMESTAMP)`, the 32 signature bytes.
+pub(crate) fn signature_bytes(
+    key: &[u8; 16],
+    realm: &str,
+    identity: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> [u8; 32] {
+    let mut mac = hmac_sha256(key);
+    mac.update(realm.as_bytes());
+    mac.update(identity.as_bytes());
+    mac.update(secret_block);
+    mac.update(timestamp.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
 /// `b64(HMAC(K, realm ‖ identity ‖ secret block ‖ TIMESTAMP))`.
 pub(crate) fn signature(
     key: &[u8; 16],
@@ -149,12 +165,13 @@ pub(crate) fn signature(
     secret_block: &[u8],
     timestamp: &str,
 ) -> String {
-    let mut mac = hmac_sha256(key);
-    mac.update(realm.as_bytes());
-    mac.update(identity.as_bytes());
-    mac.update(secret_block);
-    mac.update(timestamp.as_bytes());
-    base64_encode(&mac.finalize().into_bytes())
+    base64_encode(&signature_bytes(
+        key,
+        realm,
+        identity,
+        secret_block,
+        timestamp,
+    ))
 }
 
 /// The claim signature. Consumes (and so wipes) the ephemeral key. The only checks are on
