@@ -208,16 +208,24 @@ impl RememberedDevice {
     /// Decode `config` as Cognito stores it and re-derive the verifier as a device sign-in
     /// will: the salt comes back as hex text, which the challenge parser re-encodes.
     fn check_verifier(&self, config: &DeviceSecretVerifierConfig) -> Result<()> {
-        let positive_canonical = |bytes: &[u8]| to_java_bytes(bytes) == bytes;
         let salt =
             decode_base64_lenient("Salt", &config.salt).map_err(|_| Error::DeviceVerifierCheck)?;
+        // The verifier is secret: decode it in constant time (`base64ct`), and check that it is
+        // positive and canonical (no redundant leading zero byte) with a constant-time
+        // computation whose verdict alone is used. Its length is public (the text's length).
         let stored_v = Zeroizing::new(
-            decode_base64_lenient("PasswordVerifier", &config.password_verifier)
+            <base64ct::Base64 as base64ct::Encoding>::decode_vec(&config.password_verifier)
                 .map_err(|_| Error::DeviceVerifierCheck)?,
         );
+        let first = stored_v.first().copied().unwrap_or(0x80);
+        let second = stored_v.get(1).copied().unwrap_or(0);
+        let negative = !(first >> 7).ct_eq(&0);
+        let redundant_zero = first.ct_eq(&0)
+            & (second >> 7).ct_eq(&0)
+            & subtle::Choice::from(u8::from(stored_v.len() > 1));
         // Cognito refuses negative values; a non-canonical salt would not survive the round
-        // trip through its hex text.
-        if !positive_canonical(&salt) || !positive_canonical(&stored_v) {
+        // trip through its hex text (the salt is public).
+        if to_java_bytes(&salt) != salt || bool::from(negative | redundant_zero) {
             return Err(Error::DeviceVerifierCheck);
         }
         let salt_text = to_minimal_hex(&salt);
@@ -284,16 +292,30 @@ impl RememberedDevice {
     /// [`Error::MalformedDevice`] unless the text is exactly the tag and three non-empty
     /// fields separated by single spaces.
     pub fn from_storage_string(stored: &str) -> Result<Self> {
-        let mut fields = stored.split(' ');
-        let (Some(STORAGE_TAG), Some(key), Some(group), Some(password), None) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
+        // Split off the three public fields only, byte by byte: the loop stops at the third
+        // space, so it never reads the password (`new` checks that in constant time).
+        let bytes = stored.as_bytes();
+        let mut cuts = [0usize; 3];
+        let mut found = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b' ' {
+                if let Some(cut) = cuts.get_mut(found) {
+                    *cut = i;
+                }
+                found += 1;
+                if found == cuts.len() {
+                    break;
+                }
+            }
+        }
+        let [tag_end, key_end, group_end] = cuts;
+        let field = |from: usize, to: usize| stored.get(from..to).ok_or(Error::MalformedDevice);
+        if found < 3 || field(0, tag_end)? != STORAGE_TAG {
             return Err(Error::MalformedDevice);
-        };
+        }
+        let key = field(tag_end + 1, key_end)?;
+        let group = field(key_end + 1, group_end)?;
+        let password = field(group_end + 1, stored.len())?;
         Self::new(key, group, Password::from(password))
     }
 }
