@@ -315,7 +315,13 @@ impl RememberedDevice {
         }
         let key = field(tag_end + 1, key_end)?;
         let group = field(key_end + 1, group_end)?;
-        let password = field(group_end + 1, stored.len())?;
+        // `strip_prefix` cuts after a matched (public) prefix without inspecting the password's
+        // first byte, which slicing at its index would (a UTF-8 boundary check).
+        let password = field(0, group_end)
+            .ok()
+            .and_then(|head| stored.strip_prefix(head))
+            .and_then(|rest| rest.strip_prefix(' '))
+            .ok_or(Error::MalformedDevice)?;
         Self::new(key, group, Password::from(password))
     }
 }
