@@ -203,6 +203,35 @@ fn service_error<E: ProvideErrorMetadata + fmt::Debug>(
     }
 }
 
+/// An SDK output (or error) as the state machine's answer; only the `InitiateAuth` outputs
+/// have `AvailableChallenges`.
+macro_rules! answer {
+    ($out:expr, with_available_challenges) => {
+        match $out {
+            Ok(o) => Ok(answer_from(
+                o.challenge_name(),
+                o.challenge_parameters(),
+                o.session(),
+                o.available_challenges(),
+                o.authentication_result(),
+            )),
+            Err(e) => service_error(e).map(|a| (a, None)),
+        }
+    };
+    ($out:expr) => {
+        match $out {
+            Ok(o) => Ok(answer_from(
+                o.challenge_name(),
+                o.challenge_parameters(),
+                o.session(),
+                &[],
+                o.authentication_result(),
+            )),
+            Err(e) => service_error(e).map(|a| (a, None)),
+        }
+    };
+}
+
 /// Send one request; return Cognito's answer (and the tokens, when it signed in).
 ///
 /// # Errors
@@ -229,16 +258,7 @@ pub async fn send(
                         .set_user_context_data(x.user_context)
                         .send()
                         .await;
-                    match out {
-                        Ok(o) => Ok(answer_from(
-                            o.challenge_name(),
-                            o.challenge_parameters(),
-                            o.session(),
-                            o.available_challenges(),
-                            o.authentication_result(),
-                        )),
-                        Err(e) => service_error(e).map(|a| (a, None)),
-                    }
+                    answer!(out, with_available_challenges)
                 }
                 Some(pool) => {
                     let out = client
@@ -252,16 +272,7 @@ pub async fn send(
                         .set_context_data(x.context)
                         .send()
                         .await;
-                    match out {
-                        Ok(o) => Ok(answer_from(
-                            o.challenge_name(),
-                            o.challenge_parameters(),
-                            o.session(),
-                            o.available_challenges(),
-                            o.authentication_result(),
-                        )),
-                        Err(e) => service_error(e).map(|a| (a, None)),
-                    }
+                    answer!(out, with_available_challenges)
                 }
             }
         }
@@ -281,16 +292,7 @@ pub async fn send(
                         .set_user_context_data(x.user_context)
                         .send()
                         .await;
-                    match out {
-                        Ok(o) => Ok(answer_from(
-                            o.challenge_name(),
-                            o.challenge_parameters(),
-                            o.session(),
-                            &[],
-                            o.authentication_result(),
-                        )),
-                        Err(e) => service_error(e).map(|a| (a, None)),
-                    }
+                    answer!(out)
                 }
                 Some(pool) => {
                     let out = client
@@ -305,16 +307,7 @@ pub async fn send(
                         .set_context_data(x.context)
                         .send()
                         .await;
-                    match out {
-                        Ok(o) => Ok(answer_from(
-                            o.challenge_name(),
-                            o.challenge_parameters(),
-                            o.session(),
-                            &[],
-                            o.authentication_result(),
-                        )),
-                        Err(e) => service_error(e).map(|a| (a, None)),
-                    }
+                    answer!(out)
                 }
             }
         }
