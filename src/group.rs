@@ -1,13 +1,10 @@
 //! The SRP group Cognito uses: the RFC 3526 3072-bit MODP prime N, generator g = 2, and the
 //! SRP-6a multiplier k = H(enc(N) ‖ enc(g)).
 
-mod g_table;
-
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{MultiExponentiateBoundedExp as _, Odd, U64, U128, U256, U3072, Uint};
-use zeroize::Zeroize as _;
-
-use g_table::G_TABLE_MONTGOMERY;
+use crypto_bigint::{Odd, U256, U3072};
+use subtle::ConstantTimeEq as _;
+use zeroize::Zeroizing;
 
 /// Limbs of a 3072-bit integer on this target.
 pub(crate) const LIMBS: usize = U3072::LIMBS;
@@ -15,21 +12,7 @@ pub(crate) const LIMBS: usize = U3072::LIMBS;
 /// An integer modulo N in Montgomery form.
 pub(crate) type Monty = FixedMontyForm<LIMBS>;
 
-/// N as lowercase hex, 768 digits (RFC 3526 group 15).
-const N_HEX: &str = concat!(
-    "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74",
-    "020bbea63b139b22514a08798e3404ddef9519b3cd3a431b302b0a6df25f1437",
-    "4fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",
-    "ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf05",
-    "98da48361c55d39a69163fa8fd24cf5f83655d23dca3ad961c62f356208552bb",
-    "9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3b",
-    "e39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf695581718",
-    "3995497cea956ae515d2261898fa051015728e5a8aaac42dad33170d04507a33",
-    "a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7",
-    "abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864",
-    "d87602733ec86a64521f2b18177b200cbbe117577a615d6c770988c0bad946e2",
-    "08e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
-);
+include!("group/modulus.rs");
 
 /// The prime modulus N.
 pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
@@ -84,45 +67,90 @@ pub(crate) fn g_monty() -> Monty {
     Monty::new(&U3072::from_u8(generator()), &PARAMS)
 }
 
-/// Fixed-base exponentiation `g^e mod N`, constant time in `e`.
-///
-/// `e` (little-endian bytes) is cut into `M` chunks of `Uint::<L>::BITS` bits; chunk `j`
-/// is the exponent of the precomputed public base `g^(2^(64·STEP·j))`, and one
-/// multi-exponentiation (`crypto-bigint`'s, constant time with a public bit bound) computes
-/// the product. This replaces ~`bits` squarings by ~`bits / M` of them. Only chunk positions,
-/// which are public, are used as indices.
-fn pow_g_chunked<const M: usize, const L: usize, const STEP: usize>(e_le: &[u8]) -> Monty {
-    let chunk_bytes = Uint::<L>::BYTES;
-    let mut pairs: [(Monty, Uint<L>); M] = core::array::from_fn(|j| {
-        let base = G_TABLE_MONTGOMERY
-            .get(j * STEP)
-            .map_or(Monty::one(&PARAMS), |b| Monty::from_montgomery(*b, &PARAMS));
-        let chunk = e_le
-            .get(j * chunk_bytes..(j + 1) * chunk_bytes)
-            .map_or(Uint::<L>::ZERO, Uint::<L>::from_le_slice);
-        (base, chunk)
-    });
-    let result = Monty::multi_exponentiate_bounded_exp(&pairs, Uint::<L>::BITS);
-    for (_, chunk) in &mut pairs {
-        chunk.zeroize();
+/// Teeth of the comb tables written by `build.rs`: `2^8 = 256` entries per table.
+const COMB_TEETH: usize = 8;
+
+/// Bytes of one comb-table entry (a Montgomery-form residue, little-endian).
+const ENTRY_BYTES: usize = U3072::BYTES;
+
+/// Bytes of one comb table.
+const COMB_BYTES: usize = (1 << COMB_TEETH) * ENTRY_BYTES;
+
+/// Spacing of the teeth of the 1024-bit comb tables, in bits: `8 · 128 = 1024` exponent bits.
+const SPACING_1024: usize = 128;
+
+/// Spacing of the teeth of [`COMB_256`], in bits: `8 · 32 = 256` exponent bits.
+const SPACING_256: usize = 32;
+
+/// Comb tables for exponents below 2^1024: entry `s` of table `t` is
+/// `g^(Σ_{j ∈ bits(s)} 2^(128·j + 64·t)) · R mod N`. Public constants computed by `build.rs`,
+/// checked by the tests below.
+static COMB_1024: [&[u8; COMB_BYTES]; 2] = [
+    include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_1024_0.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_1024_1.bin")),
+];
+
+/// Comb table for exponents below 2^256: entry `s` is `g^(Σ_{j ∈ bits(s)} 2^(32·j)) · R mod N`.
+static COMB_256: [&[u8; COMB_BYTES]; 1] =
+    [include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_256.bin"))];
+
+/// Entry `index` of a comb table, in constant time: every entry is read and masked, so neither
+/// a branch nor an address depends on the (secret) index.
+fn comb_lookup(table: &[u8; COMB_BYTES], index: u8) -> Monty {
+    let mut entry = Zeroizing::new([0u8; ENTRY_BYTES]);
+    for (candidate, position) in table.chunks_exact(ENTRY_BYTES).zip(0..=u8::MAX) {
+        let mask = 0u8.wrapping_sub(position.ct_eq(&index).unwrap_u8());
+        for (out, byte) in entry.iter_mut().zip(candidate) {
+            *out |= byte & mask;
+        }
     }
-    result
+    Monty::from_montgomery(U3072::from_le_slice(entry.as_ref()), &PARAMS)
 }
 
-/// `g^a mod N` for a secret `a < 2^1024`: 8 bases `g^(2^(128·j))`, 128-bit chunks.
+/// Fixed-base exponentiation `g^e mod N` by the comb method (Lim–Lee), constant time in `e`.
+///
+/// `e` (little-endian bytes, below `2^(8·SPACING)`) is read as 8 rows of `SPACING` bits, and
+/// each row's columns are split among the `V` tables: table `t` holds every product of the 8
+/// public bases `g^(2^(SPACING·j + t·SPACING/V))`. Column `i` (bit `i` of every row) selects
+/// one entry of one table, so `g^e` takes `SPACING/V − 1` squarings and `SPACING − 1`
+/// multiplications, each entry fetched by a full constant-time scan. Only bit positions, which
+/// are public, are used as indices.
+fn pow_g_comb<const SPACING: usize, const V: usize>(
+    tables: &[&[u8; COMB_BYTES]; V],
+    e_le: &[u8],
+) -> Monty {
+    let span = SPACING / V;
+    let column = |i: usize| -> u8 {
+        (0..COMB_TEETH).fold(0u8, |index, row| {
+            let position = row * SPACING + i;
+            let bit = e_le
+                .get(position / 8)
+                .map_or(0, |byte| (byte >> (position % 8)) & 1);
+            index | (bit << row)
+        })
+    };
+    let mut acc = Monty::one(&PARAMS);
+    for i in (0..span).rev() {
+        if i + 1 < span {
+            acc = acc.square();
+        }
+        for (t, table) in tables.iter().enumerate() {
+            acc = acc.mul(&comb_lookup(table, column(t * span + i)));
+        }
+    }
+    acc
+}
+
+/// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`).
 pub(crate) fn pow_g_1024(a: &U3072) -> Monty {
-    let mut bytes = a.to_le_bytes();
-    let result = pow_g_chunked::<8, { U128::LIMBS }, 2>(bytes.as_ref());
-    bytes.as_mut().zeroize();
-    result
+    let bytes = Zeroizing::new(a.to_le_bytes());
+    pow_g_comb::<SPACING_1024, 2>(&COMB_1024, bytes.as_ref())
 }
 
-/// `g^x mod N` for a secret `x < 2^256`: 4 bases `g^(2^(64·j))`, 64-bit chunks.
+/// `g^x mod N` for a secret `x < 2^256` (the verifiers `g^x`).
 pub(crate) fn pow_g_256(x: &U256) -> Monty {
-    let mut bytes = x.to_le_bytes();
-    let result = pow_g_chunked::<4, { U64::LIMBS }, 1>(bytes.as_ref());
-    bytes.as_mut().zeroize();
-    result
+    let bytes = Zeroizing::new(x.to_le_bytes());
+    pow_g_comb::<SPACING_256, 1>(&COMB_256, bytes.as_ref())
 }
 
 /// k in Montgomery form.
@@ -157,20 +185,51 @@ mod tests {
         );
     }
 
-    #[test]
-    fn g_table_is_powers_of_g() {
-        // Regenerate with: R = 2^3072 mod N; entry j = (2^(2^(64·j)) mod N) · R mod N.
-        let mut power = g_monty();
-        for (j, entry) in G_TABLE_MONTGOMERY.iter().enumerate() {
-            assert_eq!(
-                Monty::from_montgomery(*entry, &PARAMS).retrieve(),
-                power.retrieve(),
-                "entry {j}"
-            );
-            for _ in 0..64 {
-                power = power.square();
-            }
+    /// Entry `s` of a comb table, read directly (test only).
+    fn entry(table: &[u8; COMB_BYTES], s: usize) -> U3072 {
+        Monty::from_montgomery(
+            U3072::from_le_slice(&table[s * ENTRY_BYTES..(s + 1) * ENTRY_BYTES]),
+            &PARAMS,
+        )
+        .retrieve()
+    }
+
+    fn check_comb_table(table: &[u8; COMB_BYTES], spacing: u32, offset: u32) {
+        // The teeth are g^(2^(spacing·j + offset)), from repeated squaring of g.
+        let mut tooth = g_monty().square_repeat_vartime(offset);
+        let mut teeth = alloc::vec::Vec::new();
+        for j in 0..COMB_TEETH {
+            assert_eq!(entry(table, 1 << j), tooth.retrieve(), "tooth {j}");
+            teeth.push(tooth);
+            tooth = tooth.square_repeat_vartime(spacing);
         }
+        // Every entry is the product of its teeth (the empty product is 1).
+        for s in 0..1usize << COMB_TEETH {
+            let product = (0..COMB_TEETH)
+                .filter(|j| s >> j & 1 == 1)
+                .fold(Monty::one(&PARAMS), |p, j| p.mul(&teeth[j]));
+            assert_eq!(entry(table, s), product.retrieve(), "entry {s}");
+        }
+        // And a few of them by plain exponentiation with the whole exponent.
+        for s in [0x03usize, 0x81, 0xa5, 0xff] {
+            let mut exponent = U3072::ZERO;
+            for j in (0..COMB_TEETH).filter(|j| s >> j & 1 == 1) {
+                let bit = spacing * j as u32 + offset;
+                exponent = exponent.wrapping_add(&U3072::ONE.shl_vartime(bit));
+            }
+            assert_eq!(
+                entry(table, s),
+                g_monty().pow_vartime(&exponent).retrieve(),
+                "entry {s}"
+            );
+        }
+    }
+
+    #[test]
+    fn comb_tables_are_products_of_powers_of_g() {
+        check_comb_table(COMB_1024[0], SPACING_1024 as u32, 0);
+        check_comb_table(COMB_1024[1], SPACING_1024 as u32, SPACING_1024 as u32 / 2);
+        check_comb_table(COMB_256[0], SPACING_256 as u32, 0);
     }
 
     #[test]

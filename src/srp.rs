@@ -118,7 +118,7 @@ pub(crate) fn verifier(x: &U256) -> Zeroizing<Monty> {
 }
 
 /// `S = (B − k·g^x mod N)^(a + u·x) mod N`.
-fn premaster(a: &U3072, b: &U3072, u: &U256, x: &U256) -> Zeroizing<U3072> {
+pub(crate) fn premaster(a: &U3072, b: &U3072, u: &U256, x: &U256) -> Zeroizing<U3072> {
     let v = verifier(x);
     let k_v = Zeroizing::new(k_monty().mul(&v));
     let base = Zeroizing::new(Monty::new(b, &PARAMS).sub(&k_v));

@@ -92,6 +92,21 @@ pub fn srp_a(a: &BigUint) -> BigUint {
     g().modpow(a, &n())
 }
 
+/// A verifier `v = g^x mod N`.
+pub fn verifier(x: &BigUint) -> BigUint {
+    g().modpow(x, &n())
+}
+
+/// The premaster secret `S = (B − k·g^x mod N)^(a + u·x) mod N`.
+#[allow(clippy::many_single_char_names)]
+pub fn premaster(a: &BigUint, b: &BigUint, u: &BigUint, x: &BigUint) -> BigUint {
+    let n = n();
+    let k_v = (k() * verifier(x)) % &n;
+    // Reduce into [0, N) before exponentiating: B − k·v is usually negative.
+    let base = ((b % &n) + &n - k_v) % &n;
+    base.modpow(&(a + u * x), &n)
+}
+
 /// Every value of one password claim.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OracleClaim {
@@ -140,11 +155,7 @@ pub fn claim(
     ]);
     let x = BigUint::from_bytes_be(&sha256(&[salt_enc, &inner]));
 
-    let k_v = (k() * g().modpow(&x, &n)) % &n;
-    // Reduce into [0, N) before exponentiating: B − k·v is usually negative.
-    let base = ((b % &n) + &n - k_v) % &n;
-    let exponent = a + &u * &x;
-    let s = base.modpow(&exponent, &n);
+    let s = premaster(a, b, &u, &x);
 
     let mut hkdf_key = [0u8; 16];
     Hkdf::<Sha256>::new(Some(&enc(&u)), &enc(&s))
