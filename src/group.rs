@@ -129,16 +129,21 @@ fn pow_g_comb<const SPACING: usize, const V: usize>(
             index | (bit << row)
         })
     };
-    let mut acc = Monty::one(&PARAMS);
-    for i in (0..span).rev() {
-        if i + 1 < span {
-            acc = acc.square();
-        }
-        for (t, table) in tables.iter().enumerate() {
-            acc = acc.mul(&comb_lookup(table, column(t * span + i)));
-        }
-    }
-    acc
+    // Multiplies `acc` by the entries of column `i` of every table.
+    let times_columns = |acc: Option<Monty>, i: usize| {
+        tables
+            .iter()
+            .enumerate()
+            .fold(acc, |acc, (t, table)| {
+                let entry = comb_lookup(table, column(t * span + i));
+                Some(acc.map_or(entry, |acc| acc.mul(&entry)))
+            })
+    };
+    let top = times_columns(None, span - 1);
+    (0..span - 1)
+        .rev()
+        .fold(top, |acc, i| times_columns(acc.map(|acc| acc.square()), i))
+        .unwrap_or_else(|| Monty::one(&PARAMS))
 }
 
 /// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`).
