@@ -4,11 +4,15 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crypto_bigint::U3072;
 use rand_core::TryCryptoRng;
-use subtle::ConstantTimeEq as _;
+use subtle::{
+    ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeGreater as _,
+    ConstantTimeLess as _,
+};
 use zeroize::Zeroizing;
 
 use crate::challenge::{
@@ -82,6 +86,84 @@ pub struct RememberedDevice {
     device_key: String,
     device_group_key: String,
     device_password: Password,
+}
+
+/// Declassification point: the bytes of `value` itself (not what it points to) are public from
+/// here on, although they were computed from secrets.
+///
+/// Two uses, both the length of `enc(v)` of a new device verifier: that length (385, 384 or,
+/// rarely, fewer bytes) depends on the top byte of `v`, but `ConfirmDevice` sends the base64 of
+/// `enc(v)`, so it is public by protocol, like the length of `enc(S)`. `register_from_bytes`
+/// declassifies the header (pointer, capacity, length) of `enc(v)` once the constant-time scan
+/// of `to_java_bytes_secret` has found the length; `check_verifier` declassifies the number of
+/// `=` that end its base64 text (the same length, modulo 3).
+///
+/// With the internal `ctgrind` feature (only the `ct/` harness enables it) this tells valgrind
+/// memcheck that those bytes are defined, so that memcheck keeps checking the secret contents
+/// but no longer reports the consequences of the public length (the base64 block count,
+/// copies, wipes). Without the feature it does nothing.
+fn declassify<T>(value: &mut T) {
+    #[cfg(feature = "ctgrind")]
+    {
+        // `Err` only outside valgrind, where there is nothing to mark.
+        let _ = crabgrind::memcheck::mark_memory(
+            core::ptr::from_mut(value).cast_const().cast(),
+            size_of::<T>(),
+            crabgrind::memcheck::MemState::Defined,
+        );
+        // Later uses read the value back from memory, where it is now defined.
+        core::hint::black_box(value);
+    }
+    #[cfg(not(feature = "ctgrind"))]
+    let _ = value;
+}
+
+/// The value of one standard-alphabet base64 character (`A`–`Z`, `a`–`z`, `0`–`9`, `+`, `/`)
+/// and whether it is one, computed without a branch or a table look-up on the character.
+fn sextet(c: u8) -> (u8, subtle::Choice) {
+    let mut value = 0u8;
+    let mut valid = subtle::Choice::from(0u8);
+    for (first, last, offset) in [
+        (b'A', b'Z', 0u8),
+        (b'a', b'z', 26),
+        (b'0', b'9', 52),
+        (b'+', b'+', 62),
+        (b'/', b'/', 63),
+    ] {
+        let hit = !c.ct_lt(&first) & !c.ct_gt(&last);
+        value.conditional_assign(&c.wrapping_sub(first).wrapping_add(offset), hit);
+        valid |= hit;
+    }
+    (value, valid)
+}
+
+/// Standard base64 without padding, decoded in constant time for a secret text: the bytes, and
+/// whether the text is canonical (only alphabet characters, not one character too many, zero
+/// bits after the last whole byte), which is what `base64ct` accepts. Only the text's length,
+/// which is public, shapes the work and the output.
+fn decode_base64_secret(text: &[u8]) -> (Zeroizing<Vec<u8>>, subtle::Choice) {
+    let mut out = Zeroizing::new(Vec::with_capacity(text.len() / 4 * 3 + 2));
+    // A last group of one character holds no whole byte.
+    let mut valid = subtle::Choice::from(u8::from(text.len() % 4 != 1));
+    for group in text.chunks(4) {
+        // Four characters are 24 bits; a short last group counts as padded with `A` (zero).
+        let mut word = 0u32;
+        for position in 0..4 {
+            let (bits, ok) = group
+                .get(position)
+                .map_or((0, subtle::Choice::from(1u8)), |&c| sextet(c));
+            valid &= ok;
+            word = (word << 6) | u32::from(bits);
+        }
+        let [_, b0, b1, b2] = word.to_be_bytes();
+        // Whole bytes in the group: 4 characters hold 3, 3 hold 2, 2 hold 1.
+        let whole = group.len().saturating_sub(1);
+        out.extend_from_slice([b0, b1, b2].get(..whole).unwrap_or_default());
+        // The bits of the group's characters that do not reach a whole byte must be zero.
+        let spare = ((1u32 << (24 - 8 * whole)) - 1) & !((1u32 << (24 - 6 * group.len())) - 1);
+        valid &= (word & spare).ct_eq(&0);
+    }
+    (out, valid)
 }
 
 fn check_field(value: &str) -> Result<String> {
@@ -181,7 +263,9 @@ impl RememberedDevice {
         let salt_enc = to_java_bytes(salt_random);
         observer.salt_padded(&salt_enc);
         let v = device.verifier_for(&salt_enc, observer);
-        let v_enc = to_java_bytes_secret(&v);
+        let mut v_enc = to_java_bytes_secret(&v);
+        // Declassified: the length of enc(v), public by protocol (Cognito receives its base64).
+        declassify(&mut *v_enc);
         observer.verifier_padded(&v_enc);
         let config = DeviceSecretVerifierConfig {
             salt: base64_encode(&salt_enc),
@@ -210,24 +294,37 @@ impl RememberedDevice {
     fn check_verifier(&self, config: &DeviceSecretVerifierConfig) -> Result<()> {
         let salt =
             decode_base64_lenient("Salt", &config.salt).map_err(|_| Error::DeviceVerifierCheck)?;
-        // The verifier is secret: decode it in constant time (`base64ct`), and check that it is
-        // positive and canonical (no redundant leading zero byte) with a constant-time
-        // computation whose verdict alone is used. Its length is public (the text's length).
-        let stored_v = Zeroizing::new(
-            <base64ct::Base64 as base64ct::Encoding>::decode_vec(&config.password_verifier)
-                .map_err(|_| Error::DeviceVerifierCheck)?,
-        );
+        // A non-canonical salt would not survive the round trip through its hex text (the salt
+        // is public).
+        if to_java_bytes(&salt) != salt {
+            return Err(Error::DeviceVerifierCheck);
+        }
+        // The verifier is secret, its length is public (that of enc(v)): decode it as strict
+        // padded standard base64 in constant time. The number of `=` is counted without a
+        // branch and then declassified; the characters are decoded without branches or table
+        // look-ups, and their validity joins the final verdict.
+        let text = config.password_verifier.as_bytes();
+        let (before_last, last) = match *text {
+            [.., before_last, last] if text.len().is_multiple_of(4) => (before_last, last),
+            _ => return Err(Error::DeviceVerifierCheck),
+        };
+        let last_pad = last.ct_eq(&b'=');
+        let both_pad = last_pad & before_last.ct_eq(&b'=');
+        let mut padding = usize::from(last_pad.unwrap_u8()) + usize::from(both_pad.unwrap_u8());
+        // Declassified: the number of `=`, i.e. the length of enc(v) modulo 3 (public).
+        declassify(&mut padding);
+        let unpadded = text
+            .get(..text.len().saturating_sub(padding))
+            .unwrap_or_default();
+        let (stored_v, base64_valid) = decode_base64_secret(unpadded);
+        // Positive and canonical (no redundant leading zero byte): Cognito refuses negative
+        // values. Constant time; only the final verdict is used.
         let first = stored_v.first().copied().unwrap_or(0x80);
         let second = stored_v.get(1).copied().unwrap_or(0);
         let negative = !(first >> 7).ct_eq(&0);
         let redundant_zero = first.ct_eq(&0)
             & (second >> 7).ct_eq(&0)
             & subtle::Choice::from(u8::from(stored_v.len() > 1));
-        // Cognito refuses negative values; a non-canonical salt would not survive the round
-        // trip through its hex text (the salt is public).
-        if to_java_bytes(&salt) != salt || bool::from(negative | redundant_zero) {
-            return Err(Error::DeviceVerifierCheck);
-        }
         let salt_text = to_minimal_hex(&salt);
         let salt_enc = parse_hex_int(param::SALT, &salt_text, true)
             .map_err(|_| Error::DeviceVerifierCheck)?
@@ -238,12 +335,16 @@ impl RememberedDevice {
             .unwrap_or_default();
         let stored =
             Zeroizing::new(u3072_from_be_slice(magnitude).ok_or(Error::DeviceVerifierCheck)?);
-        let same = derived
+        let mut passed = derived
             .to_be_bytes()
             .as_ref()
-            .ct_eq(stored.to_be_bytes().as_ref());
+            .ct_eq(stored.to_be_bytes().as_ref())
+            & base64_valid
+            & !negative
+            & !redundant_zero;
         // Declassified: whether the check passed.
-        if bool::from(same) && stored_v.len() <= 385 {
+        declassify(&mut passed);
+        if bool::from(passed) && stored_v.len() <= 385 {
             Ok(())
         } else {
             Err(Error::DeviceVerifierCheck)
@@ -477,5 +578,138 @@ impl EphemeralKey {
             client,
             observer,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// `base64ct`'s strict unpadded decoder, the reference: `None` where it refuses the text.
+    fn reference(text: &[u8]) -> Option<Vec<u8>> {
+        let mut buf = vec![0u8; text.len()];
+        <base64ct::Base64Unpadded as base64ct::Encoding>::decode(text, &mut buf)
+            .ok()
+            .map(<[u8]>::to_vec)
+    }
+
+    fn decoded(text: &[u8]) -> Option<Vec<u8>> {
+        let (bytes, valid) = decode_base64_secret(text);
+        bool::from(valid).then(|| bytes.to_vec())
+    }
+
+    #[test]
+    fn secret_base64_decoding_known_answers() {
+        assert_eq!(decoded(b""), Some(vec![]));
+        assert_eq!(decoded(b"TWFu"), Some(b"Man".to_vec()));
+        assert_eq!(decoded(b"TWE"), Some(b"Ma".to_vec()));
+        assert_eq!(decoded(b"TQ"), Some(b"M".to_vec()));
+        assert_eq!(decoded(b"AQ"), Some(vec![0x01]));
+        assert_eq!(decoded(b"AAE"), Some(vec![0x00, 0x01]));
+        assert_eq!(decoded(b"+/+/"), Some(vec![0xfb, 0xff, 0xbf]));
+        // Non-canonical: bits after the last whole byte.
+        assert_eq!(decoded(b"AB"), None);
+        assert_eq!(decoded(b"AAB"), None);
+        // One character too many, padding inside, characters outside the alphabet.
+        for bad in [
+            &b"A"[..],
+            b"AAAAA",
+            b"AA=A",
+            b"AA-A",
+            b"AA_A",
+            b" AAA",
+            b"AAA\n",
+        ] {
+            assert_eq!(decoded(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secret_base64_decoding_agrees_with_base64ct() {
+        // Every byte value in each position of a whole group and of both short last groups.
+        for c in 0..=255u8 {
+            for text in [
+                [c, b'A', b'A', b'A'].as_slice(),
+                &[b'A', b'A', b'A', c],
+                &[b'A', c],
+                &[b'A', b'A', c],
+                &[b'T', b'W', b'F', b'u', c, b'Q'],
+            ] {
+                assert_eq!(decoded(text), reference(text), "{text:?}");
+            }
+        }
+        // Round trips of every length up to 3 groups and a verifier-sized value.
+        let bytes: Vec<u8> = (0..385u32)
+            .map(|i| u8::try_from(i * 151 % 256).unwrap_or(0))
+            .collect();
+        for len in (0..=12).chain([383, 384, 385]) {
+            let input = bytes.get(..len).unwrap_or_default();
+            let text = <base64ct::Base64Unpadded as base64ct::Encoding>::encode_string(input);
+            assert_eq!(decoded(text.as_bytes()), Some(input.to_vec()), "{len}");
+        }
+    }
+
+    /// A registered device and its configuration, from fixed random bytes.
+    fn registered() -> (RememberedDevice, DeviceSecretVerifierConfig) {
+        let password = [0x5au8; DEVICE_PASSWORD_BYTES];
+        let salt = [0xa5u8; DEVICE_SALT_BYTES];
+        RememberedDevice::register_from_bytes(
+            "us-east-1_0f1e",
+            "-AbC1",
+            &password,
+            &salt,
+            &mut Unobserved,
+        )
+        .unwrap_or_else(|e| panic!("registration: {e}"))
+    }
+
+    #[test]
+    fn self_check_refuses_a_verifier_that_would_not_verify() {
+        let (device, config) = registered();
+        assert_eq!(device.check_verifier(&config), Ok(()));
+        let salt = String::from(config.salt());
+        let text = String::from(config.password_verifier());
+        let stored = <base64ct::Base64 as base64ct::Encoding>::decode_vec(&text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let encode = <base64ct::Base64 as base64ct::Encoding>::encode_string;
+        let check = |verifier: String| {
+            device.check_verifier(&DeviceSecretVerifierConfig::new(salt.clone(), verifier))
+        };
+        // The same value with a redundant leading zero byte, and without its sign byte or
+        // with its top byte flipped (negative or another value).
+        let mut longer = vec![0u8];
+        longer.extend_from_slice(&stored);
+        let mut flipped = stored.clone();
+        if let Some(first) = flipped.first_mut() {
+            *first ^= 0x80;
+        }
+        let tail = stored.get(1..).unwrap_or_default().to_vec();
+        let mut other = stored.clone();
+        if let Some(last) = other.last_mut() {
+            *last ^= 1;
+        }
+        for bad in [
+            encode(&longer),
+            encode(&flipped),
+            encode(&tail),
+            encode(&other),
+        ] {
+            assert_eq!(check(bad), Err(Error::DeviceVerifierCheck));
+        }
+        // Not padded, padded wrongly, not base64.
+        let unpadded = String::from(text.trim_end_matches('='));
+        let broken = format!("{}*", text.get(..text.len() - 1).unwrap_or_default());
+        for bad in [
+            unpadded.clone(),
+            format!("{unpadded}="),
+            format!("{text}===="),
+            broken,
+        ] {
+            if bad != text {
+                assert_eq!(check(bad.clone()), Err(Error::DeviceVerifierCheck), "{bad}");
+            }
+        }
+        assert_eq!(check(text), Ok(()));
     }
 }
