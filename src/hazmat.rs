@@ -50,6 +50,40 @@ pub fn ephemeral_key_from_be_bytes(a: &[u8]) -> Result<EphemeralKey> {
     EphemeralKey::from_be_bytes(a)
 }
 
+/// `g^a mod N` for a secret `a` of 128 big-endian bytes (`0 ≤ a < 2^1024`): the raw
+/// fixed-base exponentiation behind `A`, as the 384 big-endian bytes of the result, leading
+/// zeros kept (no `enc`, no hex, no check that `a ≠ 0`: `a = 0` gives 1).
+///
+/// Constant time in `a`, like every exponentiation of the crate, and with nothing
+/// data-dependent after it: this is the entry point of the `ct/` harness and of the dudect
+/// tests `raw_g_pow_a*`, which time the exponentiation without the variable-time encoding of the
+/// public `SRP_A` that [`ephemeral_key_from_be_bytes`] also performs. The result is wiped on
+/// drop (for an `a` that is not an SRP ephemeral it may be a secret).
+///
+/// ```
+/// let mut a = [0u8; 128];
+/// a[127] = 3;
+/// let big_a = cognito_srp_auth::hazmat::pow_g_1024(&a);
+/// assert_eq!(big_a[383], 8); // 2^3
+/// assert!(big_a[..383].iter().all(|&b| b == 0));
+/// ```
+#[must_use]
+pub fn pow_g_1024(a: &[u8; 128]) -> Zeroizing<[u8; 384]> {
+    // 128 bytes always fit in 384: the `None` branch cannot be taken.
+    let exponent = Zeroizing::new(
+        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
+    );
+    let power = Zeroizing::new(crate::group::pow_g_1024(&exponent));
+    let value = Zeroizing::new(power.retrieve());
+    let mut bytes = value.to_be_bytes();
+    let mut out = Zeroizing::new([0u8; 384]);
+    for (dst, src) in out.iter_mut().zip(bytes.as_ref()) {
+        *dst = *src;
+    }
+    zeroize::Zeroize::zeroize(bytes.as_mut());
+    out
+}
+
 /// Every intermediate of one claim, as the bytes the protocol hashes. Secret fields are
 /// wiped on drop; `Debug` prints nothing.
 #[derive(Default)]
