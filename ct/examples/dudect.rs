@@ -8,6 +8,8 @@
 //!
 //! ```text
 //! cd ct
+//! cargo run --release --example dudect -- --continuous raw_g_pow_a     # raw g^a: fixed vs random a
+//! cargo run --release --example dudect -- --continuous raw_g_pow_a_dense # same, a dense fixed a
 //! cargo run --release --example dudect -- --continuous g_pow_a         # fixed a vs random a
 //! cargo run --release --example dudect -- --continuous g_pow_a_dense   # same, a dense fixed a
 //! cargo run --release --example dudect -- --continuous encode_public_a # attribution: A's encoding
@@ -72,6 +74,31 @@ fn fixed_exponent() -> [u8; 128] {
 
 fn key(a: &[u8; 128]) -> EphemeralKey {
     hazmat::ephemeral_key_from_be_bytes(a).unwrap_or_else(|e| panic!("a: {e}"))
+}
+
+/// The raw fixed-base exponentiation `g^a` alone (`hazmat::pow_g_1024`: 384 fixed-width bytes,
+/// no encoding of the result): fixed low-weight `a` vs random `a`. Unlike [`g_pow_a`], nothing
+/// in the timed region depends on public data that differs between the classes.
+fn raw_g_pow_a(runner: &mut CtRunner, rng: &mut BenchRng) {
+    raw_g_pow_a_with(runner, rng, fixed_exponent());
+}
+
+/// As [`raw_g_pow_a`], with a fixed `a` of ordinary weight (drawn once per batch).
+fn raw_g_pow_a_dense(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let fixed = random_bytes(rng);
+    raw_g_pow_a_with(runner, rng, fixed);
+}
+
+fn raw_g_pow_a_with(runner: &mut CtRunner, rng: &mut BenchRng, fixed: [u8; 128]) {
+    let inputs: Vec<(Class, [u8; 128])> = (0..BATCH)
+        .map(|_| match class(rng) {
+            Class::Left => (Class::Left, fixed),
+            Class::Right => (Class::Right, random_bytes(rng)),
+        })
+        .collect();
+    for (class, a) in inputs {
+        runner.run_one(class, || hazmat::pow_g_1024(&a).last().copied());
+    }
 }
 
 /// `A = g^a` (`EphemeralKey` creation: the fixed-base exponentiation and the encoding of the
@@ -269,6 +296,8 @@ fn server_b(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 ctbench_main!(
+    raw_g_pow_a,
+    raw_g_pow_a_dense,
     g_pow_a,
     g_pow_a_dense,
     encode_public_a,
