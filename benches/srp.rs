@@ -22,7 +22,7 @@ use core::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use cognito_srp_auth::hazmat::ephemeral_key_from_be_bytes;
+use cognito_srp_auth::hazmat::{self, ephemeral_key_from_be_bytes};
 use cognito_srp_auth::{
     ClientSecret, Password, PasswordVerifierChallenge, Timestamp, UserPoolClient, param,
     secret_hash,
@@ -156,12 +156,46 @@ fn signin(c: &mut Criterion) {
         "SECRET_HASH"
     );
 
+    // The three exponentiations alone, on the vector's own a, x, u and B.
+    let oracle_claim = fx
+        .oracle_claim(&fx.a)
+        .expect("the oracle accepts the vector");
+    let a_fixed: [u8; 128] = padded(&fx.a_bytes);
+    let x_fixed: [u8; 32] = padded(&oracle_claim.x.to_bytes_be());
+    let u_fixed: [u8; 32] = padded(&oracle_claim.u.to_bytes_be());
+    let b_fixed: [u8; 384] = padded(&fx.b.to_bytes_be());
+    assert_eq!(
+        hazmat::pow_g_256(&x_fixed).as_slice(),
+        padded::<384>(&oracle::verifier(&oracle_claim.x).to_bytes_be()),
+        "g^x"
+    );
+    assert_eq!(
+        hazmat::premaster_secret(&a_fixed, &b_fixed, &u_fixed, &x_fixed).as_slice(),
+        padded::<384>(&oracle_claim.s.to_bytes_be()),
+        "S"
+    );
+    let registration = Registration::load();
+
     let mut group = c.benchmark_group("signin");
     group
         .sample_size(MODEXP_SAMPLES)
         .measurement_time(Duration::from_secs(5));
+    // This crate.
     group.bench_function("srp_a", |bench| {
         bench.iter(|| ephemeral_key_from_be_bytes(black_box(&fx.a_bytes)).unwrap());
+    });
+    group.bench_function("g_pow_x", |bench| {
+        bench.iter(|| hazmat::pow_g_256(black_box(&x_fixed)));
+    });
+    group.bench_function("premaster_s", |bench| {
+        bench.iter(|| {
+            hazmat::premaster_secret(
+                black_box(&a_fixed),
+                black_box(&b_fixed),
+                black_box(&u_fixed),
+                black_box(&x_fixed),
+            )
+        });
     });
     group.bench_function("password_verifier", |bench| {
         bench.iter_batched(
@@ -190,7 +224,33 @@ fn signin(c: &mut Criterion) {
             .unwrap()
         });
     });
+    group.bench_function("device_register", |bench| {
+        bench.iter(|| registration.register());
+    });
+    // The baseline: num-bigint's `modpow`, the three modular exponentiations of the peers
+    // (A, g^x, S), then the whole claim computing A as they do.
+    group.bench_function("num_bigint/srp_a", |bench| {
+        bench.iter(|| oracle::srp_a(black_box(&fx.a)));
+    });
+    group.bench_function("num_bigint/g_pow_x", |bench| {
+        bench.iter(|| oracle::verifier(black_box(&oracle_claim.x)));
+    });
+    group.bench_function("num_bigint/premaster_s", |bench| {
+        bench.iter(|| {
+            oracle::premaster(
+                black_box(&fx.a),
+                black_box(&fx.b),
+                black_box(&oracle_claim.u),
+                black_box(&oracle_claim.x),
+            )
+        });
+    });
+    group.bench_function("num_bigint/srp_a+password_verifier", |bench| {
+        bench.iter(|| fx.oracle_claim(black_box(&fx.a)).unwrap());
+    });
+    group.finish();
 
+    let mut group = c.benchmark_group("helpers");
     group
         .sample_size(100)
         .measurement_time(Duration::from_secs(3));
@@ -218,57 +278,64 @@ fn signin(c: &mut Criterion) {
     group.finish();
 }
 
-fn baseline_num_bigint(c: &mut Criterion) {
-    let fx = Fixture::load();
-
-    let claim = fx
-        .oracle_claim(&fx.a)
-        .expect("the oracle accepts the vector");
-    assert_eq!(claim.a_pub.to_str_radix(16), fx.srp_a, "oracle SRP_A");
-    assert_eq!(
-        claim.signature, fx.signature,
-        "oracle PASSWORD_CLAIM_SIGNATURE"
-    );
-
-    let mut group = c.benchmark_group("baseline_num_bigint");
-    group
-        .sample_size(MODEXP_SAMPLES)
-        .measurement_time(Duration::from_secs(5));
-    group.bench_function("srp_a", |bench| {
-        bench.iter(|| oracle::srp_a(black_box(&fx.a)));
-    });
-    group.bench_function("srp_a+password_verifier", |bench| {
-        bench.iter(|| fx.oracle_claim(black_box(&fx.a)).unwrap());
-    });
-    group.finish();
+/// The first case of `device_verifier.json`: a `ConfirmDevice` registration from fixed
+/// random bytes, checked against the vector once.
+struct Registration {
+    key: String,
+    group: String,
+    password_random: [u8; 40],
+    salt_random: [u8; 16],
 }
 
-/// Device registration (`ConfirmDevice` verifier, with its self-check) and the
-/// `DEVICE_PASSWORD_VERIFIER` answer, on the first cases of the device vector files.
-fn device(c: &mut Criterion) {
-    let reg_file = load("device_verifier.json");
-    let reg = &reg_file["cases"][0];
-    let reg_key = text(reg, &["input", "device_key"]).to_owned();
-    let reg_group = text(reg, &["input", "device_group_key"]).to_owned();
-    let password_random: [u8; 40] = hex_array(text(reg, &["input", "password_random_hex"]));
-    let salt_random: [u8; 16] = hex_array(text(reg, &["input", "salt_random_hex"]));
-    let (_, config) = cognito_srp_auth::hazmat::register_device_from_bytes(
-        &reg_key,
-        &reg_group,
-        &password_random,
-        &salt_random,
-        &mut cognito_srp_auth::hazmat::Trace::default(),
-    )
-    .unwrap();
-    assert_eq!(
-        config.password_verifier(),
-        text(
-            reg,
-            &["expected", "DeviceSecretVerifierConfig", "PasswordVerifier"]
-        ),
-        "PasswordVerifier"
-    );
+impl Registration {
+    fn load() -> Self {
+        let file = load("device_verifier.json");
+        let case = &file["cases"][0];
+        let registration = Self {
+            key: text(case, &["input", "device_key"]).to_owned(),
+            group: text(case, &["input", "device_group_key"]).to_owned(),
+            password_random: hex_array(text(case, &["input", "password_random_hex"])),
+            salt_random: hex_array(text(case, &["input", "salt_random_hex"])),
+        };
+        let (_, config) = registration.register();
+        assert_eq!(
+            config.password_verifier(),
+            text(
+                case,
+                &["expected", "DeviceSecretVerifierConfig", "PasswordVerifier"]
+            ),
+            "PasswordVerifier"
+        );
+        registration
+    }
 
+    fn register(
+        &self,
+    ) -> (
+        cognito_srp_auth::RememberedDevice,
+        cognito_srp_auth::DeviceSecretVerifierConfig,
+    ) {
+        hazmat::register_device_from_bytes(
+            black_box(&self.key),
+            black_box(&self.group),
+            black_box(&self.password_random),
+            black_box(&self.salt_random),
+            &mut hazmat::Trace::default(),
+        )
+        .unwrap()
+    }
+}
+
+/// `bytes` (big-endian) left-padded with zeros to `L` bytes.
+fn padded<const L: usize>(bytes: &[u8]) -> [u8; L] {
+    let mut out = [0u8; L];
+    out[L - bytes.len()..].copy_from_slice(bytes);
+    out
+}
+
+/// The `DEVICE_PASSWORD_VERIFIER` answer, on the first case of `device_claim.json` (device
+/// registration is in the `signin` group).
+fn device(c: &mut Criterion) {
     let claim_file = load("device_claim.json");
     let case = &claim_file["cases"][0];
     let input = &case["input"];
@@ -301,18 +368,6 @@ fn device(c: &mut Criterion) {
     group
         .sample_size(MODEXP_SAMPLES)
         .measurement_time(Duration::from_secs(5));
-    group.bench_function("register", |bench| {
-        bench.iter(|| {
-            cognito_srp_auth::hazmat::register_device_from_bytes(
-                black_box(&reg_key),
-                black_box(&reg_group),
-                black_box(&password_random),
-                black_box(&salt_random),
-                &mut cognito_srp_auth::hazmat::Trace::default(),
-            )
-            .unwrap()
-        });
-    });
     group.bench_function("device_password_verifier", |bench| {
         bench.iter_batched(
             || ephemeral_key_from_be_bytes(&a_bytes).unwrap(),
@@ -339,5 +394,5 @@ fn hex_array<const L: usize>(hex: &str) -> [u8; L] {
     bytes.try_into().unwrap()
 }
 
-criterion_group!(benches, signin, baseline_num_bigint, device);
+criterion_group!(benches, signin, device);
 criterion_main!(benches);

@@ -131,13 +131,10 @@ fn pow_g_comb<const SPACING: usize, const V: usize>(
     };
     // Multiplies `acc` by the entries of column `i` of every table.
     let times_columns = |acc: Option<Monty>, i: usize| {
-        tables
-            .iter()
-            .enumerate()
-            .fold(acc, |acc, (t, table)| {
-                let entry = comb_lookup(table, column(t * span + i));
-                Some(acc.map_or(entry, |acc| acc.mul(&entry)))
-            })
+        tables.iter().enumerate().fold(acc, |acc, (t, table)| {
+            let entry = comb_lookup(table, column(t * span + i));
+            Some(acc.map_or(entry, |acc| acc.mul(&entry)))
+        })
     };
     let top = times_columns(None, span - 1);
     (0..span - 1)
@@ -199,7 +196,11 @@ mod tests {
         .retrieve()
     }
 
-    fn check_comb_table(table: &[u8; COMB_BYTES], spacing: u32, offset: u32) {
+    fn check_comb_table(table: &[u8; COMB_BYTES], spacing: usize, offset: usize) {
+        let (spacing, offset) = (
+            u32::try_from(spacing).unwrap(),
+            u32::try_from(offset).unwrap(),
+        );
         // The teeth are g^(2^(spacing·j + offset)), from repeated squaring of g.
         let mut tooth = g_monty().square_repeat_vartime(offset);
         let mut teeth = alloc::vec::Vec::new();
@@ -219,7 +220,7 @@ mod tests {
         for s in [0x03usize, 0x81, 0xa5, 0xff] {
             let mut exponent = U3072::ZERO;
             for j in (0..COMB_TEETH).filter(|j| s >> j & 1 == 1) {
-                let bit = spacing * j as u32 + offset;
+                let bit = spacing * u32::try_from(j).unwrap() + offset;
                 exponent = exponent.wrapping_add(&U3072::ONE.shl_vartime(bit));
             }
             assert_eq!(
@@ -232,9 +233,9 @@ mod tests {
 
     #[test]
     fn comb_tables_are_products_of_powers_of_g() {
-        check_comb_table(COMB_1024[0], SPACING_1024 as u32, 0);
-        check_comb_table(COMB_1024[1], SPACING_1024 as u32, SPACING_1024 as u32 / 2);
-        check_comb_table(COMB_256[0], SPACING_256 as u32, 0);
+        check_comb_table(COMB_1024[0], SPACING_1024, 0);
+        check_comb_table(COMB_1024[1], SPACING_1024, SPACING_1024 / 2);
+        check_comb_table(COMB_256[0], SPACING_256, 0);
     }
 
     #[test]

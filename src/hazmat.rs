@@ -251,3 +251,72 @@ pub fn server_srp_from_parts(
 ) -> Result<crate::server::ServerSrp> {
     crate::server::server_srp_from_parts(realm, identity, salt_enc, v, b, srp_a, secret_block)
 }
+
+/// `value` as 384 big-endian bytes, wiped on drop.
+fn fixed_width(value: &crypto_bigint::U3072) -> Zeroizing<[u8; 384]> {
+    let mut bytes = value.to_be_bytes();
+    let mut out = Zeroizing::new([0u8; 384]);
+    for (dst, src) in out.iter_mut().zip(bytes.as_ref()) {
+        *dst = *src;
+    }
+    zeroize::Zeroize::zeroize(bytes.as_mut());
+    out
+}
+
+/// The raw fixed-base exponentiation `g^x mod N` for a 32-byte big-endian `x` (the private
+/// key of a verifier, `x = H(salt ‖ H(realm ‖ identity ‖ ":" ‖ password))`), as 384
+/// big-endian bytes. Constant time in `x`; the result (a verifier) is wiped on drop.
+///
+/// ```
+/// let mut x = [0u8; 32];
+/// x[31] = 10;
+/// let v = cognito_srp_auth::hazmat::pow_g_256(&x);
+/// assert_eq!(v[382..], [0x04, 0x00]); // 2^10
+/// assert!(v[..382].iter().all(|&b| b == 0));
+/// ```
+#[must_use]
+pub fn pow_g_256(x: &[u8; 32]) -> Zeroizing<[u8; 384]> {
+    let exponent = Zeroizing::new(crypto_bigint::U256::from_be_slice(x));
+    let power = Zeroizing::new(crate::group::pow_g_256(&exponent));
+    fixed_width(&Zeroizing::new(power.retrieve()))
+}
+
+/// The premaster secret `S = (B − k·g^x)^(a + u·x) mod N` from the 128-byte private
+/// ephemeral `a`, the server's public `B` (384 big-endian bytes, any value below 2^3072), the
+/// scrambler `u` and the private key `x` (32 bytes each), as 384 big-endian bytes: the
+/// variable-base exponentiation of a claim, alone. No check of `B` or `u` (see
+/// [`password_verifier_traced`] for the whole claim). Constant time in `a` and `x`; the
+/// result is wiped on drop.
+///
+/// ```
+/// use cognito_srp_auth::hazmat::premaster_secret;
+/// // x = 0, so g^x = 1 and k·g^x = k; with B = k + 2, the base B − k·g^x is 2.
+/// // a = 1 and u = 1, so the exponent a + u·x is 1 and S = 2.
+/// let (mut a, mut u, x) = ([0u8; 128], [0u8; 32], [0u8; 32]);
+/// a[127] = 1;
+/// u[31] = 1;
+/// let k = cognito_srp_auth::group::multiplier_bytes();
+/// assert!(k[31] < 0xfe, "k + 2 does not carry out of the last byte");
+/// let mut b = [0u8; 384];
+/// b[384 - 32..].copy_from_slice(&k);
+/// b[383] += 2;
+/// let s = premaster_secret(&a, &b, &u, &x);
+/// assert_eq!(s[383], 2);
+/// assert!(s[..383].iter().all(|&byte| byte == 0));
+/// ```
+#[must_use]
+pub fn premaster_secret(
+    a: &[u8; 128],
+    srp_b: &[u8; 384],
+    u: &[u8; 32],
+    x: &[u8; 32],
+) -> Zeroizing<[u8; 384]> {
+    // 128 and 384 bytes always fit in 384: the fallbacks cannot be taken.
+    let a = Zeroizing::new(
+        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
+    );
+    let b = crate::encoding::u3072_from_be_slice(srp_b).unwrap_or(crypto_bigint::U3072::ZERO);
+    let u = crypto_bigint::U256::from_be_slice(u);
+    let x = Zeroizing::new(crypto_bigint::U256::from_be_slice(x));
+    fixed_width(&crate::srp::premaster(&a, &b, &u, &x))
+}
