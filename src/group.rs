@@ -143,7 +143,8 @@ fn pow_g_comb<const SPACING: usize, const V: usize>(
         .unwrap_or_else(|| Monty::one(&PARAMS))
 }
 
-/// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`).
+/// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`); bits of `a` above 2^1024 are
+/// not read (every caller passes 128 bytes).
 pub(crate) fn pow_g_1024(a: &U3072) -> Monty {
     let bytes = Zeroizing::new(a.to_le_bytes());
     pow_g_comb::<SPACING_1024, 2>(&COMB_1024, bytes.as_ref())
