@@ -13,8 +13,12 @@
     missing_docs
 )]
 
+#[path = "../tests/common/data.rs"]
+mod data;
 #[path = "../tests/common/oracle.rs"]
 mod oracle;
+
+use data::{load, text};
 
 use core::hint::black_box;
 use core::time::Duration;
@@ -36,19 +40,6 @@ const CLIENT_ID: &str = "1example23456789abcdefghij";
 
 /// Samples for the functions that do 3072-bit modular exponentiations.
 const MODEXP_SAMPLES: usize = 20;
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    path.iter()
-        .fold(v, |v, key| &v[*key])
-        .as_str()
-        .unwrap_or_else(|| panic!("{path:?} is not a string"))
-}
 
 /// The first `password_claim` case, in the forms both implementations take.
 struct Fixture {

@@ -13,8 +13,12 @@
     clippy::std_instead_of_alloc
 )]
 
+#[path = "common/data.rs"]
+mod data;
 #[path = "common/oracle.rs"]
 mod oracle;
+
+use data::{load, text};
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -65,19 +69,6 @@ impl TryRng for Script {
 }
 
 impl TryCryptoRng for Script {}
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    let mut cur = v;
-    for p in path {
-        cur = &cur[*p];
-    }
-    cur.as_str().unwrap_or_else(|| panic!("{path:?}"))
-}
 
 fn unhex(hex: &str) -> Vec<u8> {
     let padded = if hex.len() % 2 == 1 {

@@ -4,18 +4,15 @@
 
 #![allow(clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
 
+#[path = "common/data.rs"]
+mod data;
 #[path = "common/oracle.rs"]
 mod oracle;
 
+use data::load;
+
 use cognito_srp_auth::hazmat;
 use num_bigint::BigUint;
-use serde_json::Value;
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 /// Big-endian bytes of a hex integer, left-padded to `N` bytes.
 fn padded<const N: usize>(hex: &str) -> [u8; N] {

@@ -3,27 +3,17 @@
 
 #![allow(clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
 
+#[path = "common/data.rs"]
+mod data;
 #[path = "common/oracle.rs"]
 mod oracle;
+
+use data::{load, text};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use num_bigint::BigUint;
 use serde_json::Value;
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The string at `path` (object keys) inside `v`.
-fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    path.iter()
-        .fold(v, |v, key| &v[*key])
-        .as_str()
-        .unwrap_or_else(|| panic!("{path:?} is not a string"))
-}
 
 fn hex_int(text: &str) -> BigUint {
     oracle::from_hex(text).unwrap_or_else(|| panic!("not hex: {text}"))

@@ -90,6 +90,19 @@ fn raw_g_pow_a_dense(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 fn raw_g_pow_a_with(runner: &mut CtRunner, rng: &mut BenchRng, fixed: [u8; 128]) {
+    fixed_vs_random_a(runner, rng, fixed, |a| {
+        hazmat::pow_g_1024(a).last().copied()
+    });
+}
+
+/// One batch: each sample is the fixed `a` (left) or a fresh random `a` (right), drawn before
+/// the timed runs of `f`.
+fn fixed_vs_random_a<T>(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    fixed: [u8; 128],
+    f: impl Fn(&[u8; 128]) -> T,
+) {
     let inputs: Vec<(Class, [u8; 128])> = (0..BATCH)
         .map(|_| match class(rng) {
             Class::Left => (Class::Left, fixed),
@@ -97,7 +110,7 @@ fn raw_g_pow_a_with(runner: &mut CtRunner, rng: &mut BenchRng, fixed: [u8; 128])
         })
         .collect();
     for (class, a) in inputs {
-        runner.run_one(class, || hazmat::pow_g_1024(&a).last().copied());
+        runner.run_one(class, || f(&a));
     }
 }
 
@@ -114,15 +127,9 @@ fn g_pow_a_dense(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 fn g_pow_a_with(runner: &mut CtRunner, rng: &mut BenchRng, fixed: [u8; 128]) {
-    let inputs: Vec<(Class, [u8; 128])> = (0..BATCH)
-        .map(|_| match class(rng) {
-            Class::Left => (Class::Left, fixed),
-            Class::Right => (Class::Right, random_bytes(rng)),
-        })
-        .collect();
-    for (class, a) in inputs {
-        runner.run_one(class, || hazmat::ephemeral_key_from_be_bytes(&a).is_ok());
-    }
+    fixed_vs_random_a(runner, rng, fixed, |a| {
+        hazmat::ephemeral_key_from_be_bytes(a).is_ok()
+    });
 }
 
 /// Attribution: only the variable-time encodings of the public `A` that `EphemeralKey`
