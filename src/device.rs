@@ -4,15 +4,11 @@
 
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 use crypto_bigint::U3072;
 use rand_core::TryCryptoRng;
-use subtle::{
-    ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeGreater as _,
-    ConstantTimeLess as _,
-};
+use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use crate::challenge::{
@@ -21,7 +17,7 @@ use crate::challenge::{
 use crate::client::{UserPoolClient, answer_claim};
 use crate::encoding::{
     base64_encode, decode_base64_lenient, parse_hex_int, to_java_bytes, to_java_bytes_secret,
-    to_minimal_hex, u3072_from_be_slice,
+    to_minimal_hex,
 };
 use crate::error::{Error, Result};
 use crate::secret::{EphemeralKey, Password};
@@ -91,12 +87,12 @@ pub struct RememberedDevice {
 /// Declassification point: the bytes of `value` itself (not what it points to) are public from
 /// here on, although they were computed from secrets.
 ///
-/// Two uses, both the length of `enc(v)` of a new device verifier: that length (385, 384 or,
-/// rarely, fewer bytes) depends on the top byte of `v`, but `ConfirmDevice` sends the base64 of
+/// Used for the length of `enc(v)` of a new device verifier: that length (385, 384 or, rarely,
+/// fewer bytes) depends on the top byte of `v`, but `ConfirmDevice` sends the base64 of
 /// `enc(v)`, so it is public by protocol, like the length of `enc(S)`. `register_from_bytes`
-/// declassifies the header (pointer, capacity, length) of `enc(v)` once the constant-time scan
-/// of `to_java_bytes_secret` has found the length; `check_verifier` declassifies the number of
-/// `=` that end its base64 text (the same length, modulo 3).
+/// and `check_verifier` declassify the header (pointer, capacity, length) of `enc(v)` once the
+/// constant-time scan of `to_java_bytes_secret` has found the length; `check_verifier` also
+/// declassifies its verdict.
 ///
 /// With the internal `ctgrind` feature (only the `ct/` harness enables it) this tells valgrind
 /// memcheck that those bytes are defined, so that memcheck keeps checking the secret contents
@@ -116,54 +112,6 @@ fn declassify<T>(value: &mut T) {
     }
     #[cfg(not(feature = "ctgrind"))]
     let _ = value;
-}
-
-/// The value of one standard-alphabet base64 character (`A`–`Z`, `a`–`z`, `0`–`9`, `+`, `/`)
-/// and whether it is one, computed without a branch or a table look-up on the character.
-fn sextet(c: u8) -> (u8, subtle::Choice) {
-    let mut value = 0u8;
-    let mut valid = subtle::Choice::from(0u8);
-    for (first, last, offset) in [
-        (b'A', b'Z', 0u8),
-        (b'a', b'z', 26),
-        (b'0', b'9', 52),
-        (b'+', b'+', 62),
-        (b'/', b'/', 63),
-    ] {
-        let hit = !c.ct_lt(&first) & !c.ct_gt(&last);
-        value.conditional_assign(&c.wrapping_sub(first).wrapping_add(offset), hit);
-        valid |= hit;
-    }
-    (value, valid)
-}
-
-/// Standard base64 without padding, decoded in constant time for a secret text: the bytes, and
-/// whether the text is canonical (only alphabet characters, not one character too many, zero
-/// bits after the last whole byte), which is what `base64ct` accepts. Only the text's length,
-/// which is public, shapes the work and the output.
-fn decode_base64_secret(text: &[u8]) -> (Zeroizing<Vec<u8>>, subtle::Choice) {
-    let mut out = Zeroizing::new(Vec::with_capacity(text.len() / 4 * 3 + 2));
-    // A last group of one character holds no whole byte.
-    let mut valid = subtle::Choice::from(u8::from(text.len() % 4 != 1));
-    for group in text.chunks(4) {
-        // Four characters are 24 bits; a short last group counts as padded with `A` (zero).
-        let mut word = 0u32;
-        for position in 0..4 {
-            let (bits, ok) = group
-                .get(position)
-                .map_or((0, subtle::Choice::from(1u8)), |&c| sextet(c));
-            valid &= ok;
-            word = (word << 6) | u32::from(bits);
-        }
-        let [_, b0, b1, b2] = word.to_be_bytes();
-        // Whole bytes in the group: 4 characters hold 3, 3 hold 2, 2 hold 1.
-        let whole = group.len().saturating_sub(1);
-        out.extend_from_slice([b0, b1, b2].get(..whole).unwrap_or_default());
-        // The bits of the group's characters that do not reach a whole byte must be zero.
-        let spare = ((1u32 << (24 - 8 * whole)) - 1) & !((1u32 << (24 - 6 * group.len())) - 1);
-        valid &= (word & spare).ct_eq(&0);
-    }
-    (out, valid)
 }
 
 fn check_field(value: &str) -> Result<String> {
@@ -205,10 +153,10 @@ impl RememberedDevice {
     /// bytes, base64) and the salt (16 random bytes), in that order, and computes the
     /// `DeviceSecretVerifierConfig` for `ConfirmDevice`.
     ///
-    /// Before handing the verifier out, the crate decodes it and the salt the way Cognito
-    /// stores them, re-derives the verifier from the stored password and from the salt text
-    /// Cognito will send back, as a later device sign-in does, and refuses a verifier that
-    /// would not verify (Cognito itself accepts a wrong verifier and fails only at the next
+    /// Before handing the verifier out, the crate decodes the salt the way Cognito stores it,
+    /// re-derives the verifier from the stored password and from the salt text Cognito will
+    /// send back, as a later device sign-in does, checks that the verifier text is exactly
+    /// the canonical base64 of that value, and refuses a verifier that would not verify (Cognito itself accepts a wrong verifier and fails only at the next
     /// sign-in).
     ///
     /// # Errors
@@ -299,52 +247,25 @@ impl RememberedDevice {
         if to_java_bytes(&salt) != salt {
             return Err(Error::DeviceVerifierCheck);
         }
-        // The verifier is secret, its length is public (that of enc(v)): decode it as strict
-        // padded standard base64 in constant time. The number of `=` is counted without a
-        // branch and then declassified; the characters are decoded without branches or table
-        // look-ups, and their validity joins the final verdict.
-        let text = config.password_verifier.as_bytes();
-        let (before_last, last) = match *text {
-            [.., before_last, last] if text.len().is_multiple_of(4) => (before_last, last),
-            _ => return Err(Error::DeviceVerifierCheck),
-        };
-        let last_pad = last.ct_eq(&b'=');
-        let both_pad = last_pad & before_last.ct_eq(&b'=');
-        let mut padding = usize::from(last_pad.unwrap_u8()) + usize::from(both_pad.unwrap_u8());
-        // Declassified: the number of `=`, i.e. the length of enc(v) modulo 3 (public).
-        declassify(&mut padding);
-        let unpadded = text
-            .get(..text.len().saturating_sub(padding))
-            .unwrap_or_default();
-        let (stored_v, base64_valid) = decode_base64_secret(unpadded);
-        // Positive and canonical (no redundant leading zero byte): Cognito refuses negative
-        // values. Constant time; only the final verdict is used.
-        let first = stored_v.first().copied().unwrap_or(0x80);
-        let second = stored_v.get(1).copied().unwrap_or(0);
-        let negative = !(first >> 7).ct_eq(&0);
-        let redundant_zero = first.ct_eq(&0)
-            & (second >> 7).ct_eq(&0)
-            & subtle::Choice::from(u8::from(stored_v.len() > 1));
+        // Re-derive v as a later device sign-in will: from the salt's hex text, through the
+        // challenge parser.
         let salt_text = to_minimal_hex(&salt);
         let salt_enc = parse_hex_int(param::SALT, &salt_text, true)
             .map_err(|_| Error::DeviceVerifierCheck)?
             .to_java_bytes();
         let derived = self.verifier_for(&salt_enc, &mut Unobserved);
-        let magnitude = stored_v
-            .get(stored_v.len().saturating_sub(384)..)
-            .unwrap_or_default();
-        let stored =
-            Zeroizing::new(u3072_from_be_slice(magnitude).ok_or(Error::DeviceVerifierCheck)?);
-        let mut passed = derived
-            .to_be_bytes()
-            .as_ref()
-            .ct_eq(stored.to_be_bytes().as_ref())
-            & base64_valid
-            & !negative
-            & !redundant_zero;
+        let mut derived_enc = to_java_bytes_secret(&derived);
+        // Declassified: the length of enc(v), public by protocol (as in `register_from_bytes`).
+        declassify(&mut *derived_enc);
+        // The verifier text must be exactly the canonical padded base64 of enc(v) (positive,
+        // no redundant zero byte), compared in constant time.
+        let expected = Zeroizing::new(base64_encode(&derived_enc));
+        let mut passed = expected
+            .as_bytes()
+            .ct_eq(config.password_verifier.as_bytes());
         // Declassified: whether the check passed.
         declassify(&mut passed);
-        if bool::from(passed) && stored_v.len() <= 385 {
+        if bool::from(passed) {
             Ok(())
         } else {
             Err(Error::DeviceVerifierCheck)
@@ -585,70 +506,6 @@ impl EphemeralKey {
 mod tests {
     use super::*;
     use alloc::vec;
-
-    /// `base64ct`'s strict unpadded decoder, the reference: `None` where it refuses the text.
-    fn reference(text: &[u8]) -> Option<Vec<u8>> {
-        let mut buf = vec![0u8; text.len()];
-        <base64ct::Base64Unpadded as base64ct::Encoding>::decode(text, &mut buf)
-            .ok()
-            .map(<[u8]>::to_vec)
-    }
-
-    fn decoded(text: &[u8]) -> Option<Vec<u8>> {
-        let (bytes, valid) = decode_base64_secret(text);
-        bool::from(valid).then(|| bytes.to_vec())
-    }
-
-    #[test]
-    fn secret_base64_decoding_known_answers() {
-        assert_eq!(decoded(b""), Some(vec![]));
-        assert_eq!(decoded(b"TWFu"), Some(b"Man".to_vec()));
-        assert_eq!(decoded(b"TWE"), Some(b"Ma".to_vec()));
-        assert_eq!(decoded(b"TQ"), Some(b"M".to_vec()));
-        assert_eq!(decoded(b"AQ"), Some(vec![0x01]));
-        assert_eq!(decoded(b"AAE"), Some(vec![0x00, 0x01]));
-        assert_eq!(decoded(b"+/+/"), Some(vec![0xfb, 0xff, 0xbf]));
-        // Non-canonical: bits after the last whole byte.
-        assert_eq!(decoded(b"AB"), None);
-        assert_eq!(decoded(b"AAB"), None);
-        // One character too many, padding inside, characters outside the alphabet.
-        for bad in [
-            &b"A"[..],
-            b"AAAAA",
-            b"AA=A",
-            b"AA-A",
-            b"AA_A",
-            b" AAA",
-            b"AAA\n",
-        ] {
-            assert_eq!(decoded(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn secret_base64_decoding_agrees_with_base64ct() {
-        // Every byte value in each position of a whole group and of both short last groups.
-        for c in 0..=255u8 {
-            for text in [
-                [c, b'A', b'A', b'A'].as_slice(),
-                &[b'A', b'A', b'A', c],
-                &[b'A', c],
-                &[b'A', b'A', c],
-                &[b'T', b'W', b'F', b'u', c, b'Q'],
-            ] {
-                assert_eq!(decoded(text), reference(text), "{text:?}");
-            }
-        }
-        // Round trips of every length up to 3 groups and a verifier-sized value.
-        let bytes: Vec<u8> = (0..385u32)
-            .map(|i| u8::try_from(i * 151 % 256).unwrap_or(0))
-            .collect();
-        for len in (0..=12).chain([383, 384, 385]) {
-            let input = bytes.get(..len).unwrap_or_default();
-            let text = <base64ct::Base64Unpadded as base64ct::Encoding>::encode_string(input);
-            assert_eq!(decoded(text.as_bytes()), Some(input.to_vec()), "{len}");
-        }
-    }
 
     /// A registered device and its configuration, from fixed random bytes.
     fn registered() -> (RememberedDevice, DeviceSecretVerifierConfig) {
