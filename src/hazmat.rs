@@ -74,14 +74,7 @@ pub fn pow_g_1024(a: &[u8; 128]) -> Zeroizing<[u8; 384]> {
         crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
     );
     let power = Zeroizing::new(crate::group::pow_g_1024(&exponent));
-    let value = Zeroizing::new(power.retrieve());
-    let mut bytes = value.to_be_bytes();
-    let mut out = Zeroizing::new([0u8; 384]);
-    for (dst, src) in out.iter_mut().zip(bytes.as_ref()) {
-        *dst = *src;
-    }
-    zeroize::Zeroize::zeroize(bytes.as_mut());
-    out
+    fixed_width(&Zeroizing::new(power.retrieve()))
 }
 
 /// Every intermediate of one claim, as the bytes the protocol hashes. Secret fields are
