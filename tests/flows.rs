@@ -167,6 +167,20 @@ fn done(step: Step) -> SignedIn {
     }
 }
 
+/// The server's final answer (tokens, no new device) at the case's instant: the sign-in ends.
+fn authenticated(sign_in: &mut SignIn<Script>, case: &Value) -> SignedIn {
+    done(
+        sign_in
+            .handle(
+                ServerAnswer::Authenticated {
+                    new_device_metadata: None,
+                },
+                &now(case),
+            )
+            .unwrap(),
+    )
+}
+
 /// A sign-in for a `password_claim` case's typed user name and password.
 fn user_sign_in(case: &Value, client: UserPoolClient, script: Script) -> SignIn<Script> {
     let input = &case["input"];
@@ -241,16 +255,7 @@ fn plain_user_srp() {
     );
     assert_eq!(params, expected_claim(&case));
 
-    let signed_in = done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    let signed_in = authenticated(&mut sign_in, &case);
     assert_eq!(
         signed_in.username,
         text(input, &["challenge_parameters", "USERNAME"])
@@ -336,16 +341,7 @@ fn alias_with_client_secret_admin_and_request_fields() {
     assert_eq!(params, want);
     assert_eq!(params["USERNAME"], internal);
 
-    done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    authenticated(&mut sign_in, &case);
 }
 
 /// SMS MFA after SRP, then `NewDeviceMetadata`: the device is registered with the draws of a
@@ -595,16 +591,7 @@ fn custom_auth_with_srp() {
         ("CUSTOM_CHALLENGE".to_owned(), Some("session-c2".to_owned()))
     );
     assert_eq!(params, map([("USERNAME", internal), ("ANSWER", "4")]));
-    done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    authenticated(&mut sign_in, &case);
 }
 
 #[test]
@@ -631,16 +618,7 @@ fn user_auth_with_password_srp() {
     );
     let (_, params) = sent(sign_in.handle(pv, &now(&case)).unwrap());
     assert_eq!(params, expected_claim(&case));
-    done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    authenticated(&mut sign_in, &case);
 }
 
 /// `USER_AUTH` answered with `SELECT_CHALLENGE`: the machine picks `PASSWORD_SRP` with a fresh
@@ -758,16 +736,7 @@ fn new_password_required() {
         ])
     );
     assert!(!format!("{request:?}").contains("N3w-password!"));
-    done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    authenticated(&mut sign_in, &case);
 }
 
 /// "Device does not exist.": the device is dropped and the sign-in starts again without it,
@@ -813,16 +782,7 @@ fn stale_device_restarts_without_it() {
     );
     let (_, params) = sent(sign_in.handle(pv, &now(&case)).unwrap());
     assert_eq!(params, expected_claim(&case));
-    let signed_in = done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&case),
-            )
-            .unwrap(),
-    );
+    let signed_in = authenticated(&mut sign_in, &case);
     assert!(signed_in.forget_stored_device);
 }
 
