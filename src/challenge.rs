@@ -7,7 +7,9 @@ use core::fmt;
 
 use crypto_bigint::U3072;
 
-use crate::encoding::{decode_base64_lenient, parse_hex_int, u3072_from_be_slice};
+use crate::encoding::{
+    MAX_HEX_DIGITS, decode_base64_vartime, parse_hex_int_vartime, u3072_from_be_slice,
+};
 use crate::error::{Error, Result};
 use crate::group::N;
 
@@ -177,12 +179,12 @@ pub(crate) struct SrpParameters {
 impl SrpParameters {
     /// Parse `SALT`, `SRP_B` and `SECRET_BLOCK`, in that order.
     pub(crate) fn parse<'a>(lookup: &impl Fn(&str) -> Option<&'a str>) -> Result<Self> {
-        let salt = parse_hex_int(param::SALT, required(lookup, param::SALT)?, true)?;
-        let srp_b = ServerPublic::parse(param::SRP_B, required(lookup, param::SRP_B)?)?;
+        let salt = parse_hex_int_vartime(param::SALT, required(lookup, param::SALT)?, true)?;
+        let srp_b = ServerPublic::parse_vartime(param::SRP_B, required(lookup, param::SRP_B)?)?;
         let secret_block = required(lookup, param::SECRET_BLOCK)?;
-        let secret_block_bytes = decode_base64_lenient(param::SECRET_BLOCK, secret_block)?;
+        let secret_block_bytes = decode_base64_vartime(param::SECRET_BLOCK, secret_block)?;
         Ok(Self {
-            salt_enc: salt.to_java_bytes(),
+            salt_enc: salt.to_java_bytes_vartime(),
             srp_b,
             secret_block: String::from(secret_block),
             secret_block_bytes,
@@ -200,9 +202,9 @@ pub(crate) struct ServerPublic {
 }
 
 impl ServerPublic {
-    /// Parse and check an `SRP_B` text (public value; variable time is fine).
-    pub(crate) fn parse(name: &'static str, text: &str) -> Result<Self> {
-        let b = parse_hex_int(name, text, false)?;
+    /// Parse and check an `SRP_B` (or, server side, `SRP_A`) text: a public value.
+    pub(crate) fn parse_vartime(name: &'static str, text: &str) -> Result<Self> {
+        let b = parse_hex_int_vartime(name, text, false)?;
         let value = u3072_from_be_slice(&b.magnitude).ok_or(Error::MalformedParameter { name })?;
         // B < 2^3072 < 2N, so one conditional subtraction reduces it.
         let n = N.as_ref();
@@ -215,17 +217,44 @@ impl ServerPublic {
             return Err(Error::IllegalServerB);
         }
         Ok(Self {
-            enc: b.to_java_bytes(),
+            enc: b.to_java_bytes_vartime(),
             reduced,
         })
     }
 }
 
+/// The longest value accepted for a parameter, checked before the value is parsed or copied.
+/// Cognito's own values are far shorter: `SRP_B` has at most 768 hex digits, salts 32, a
+/// `SECRET_BLOCK` about 1,500 base64 characters, a user name at most 128 characters.
+#[must_use]
+pub(crate) fn max_len(name: &str) -> usize {
+    match name {
+        param::SALT | param::SRP_A | param::SRP_B => MAX_HEX_DIGITS + 1,
+        param::USERNAME | param::USER_ID_FOR_SRP | param::DEVICE_KEY => 2048,
+        param::TIMESTAMP => 64,
+        param::PASSWORD_CLAIM_SIGNATURE => 128,
+        param::SECRET_BLOCK | param::PASSWORD_CLAIM_SECRET_BLOCK => 16 * 1024,
+        _ => 64 * 1024,
+    }
+}
+
+/// An optional parameter, refused when longer than [`max_len`].
+pub(crate) fn optional<'a>(
+    lookup: &impl Fn(&str) -> Option<&'a str>,
+    name: &'static str,
+) -> Result<Option<&'a str>> {
+    match lookup(name) {
+        Some(value) if value.len() > max_len(name) => Err(Error::MalformedParameter { name }),
+        other => Ok(other),
+    }
+}
+
+/// A required parameter, refused when absent or longer than [`max_len`].
 pub(crate) fn required<'a>(
     lookup: &impl Fn(&str) -> Option<&'a str>,
     name: &'static str,
 ) -> Result<&'a str> {
-    lookup(name).ok_or(Error::MissingParameter { name })
+    optional(lookup, name)?.ok_or(Error::MissingParameter { name })
 }
 
 pub(crate) fn non_empty(name: &'static str, value: &str) -> Result<String> {
@@ -258,8 +287,9 @@ impl PasswordVerifierChallenge {
     /// `USER_ID_FOR_SRP`, `USERNAME`; the first problem is returned:
     /// - [`Error::MissingParameter`]: one of the first four is absent (`USERNAME` may be).
     /// - [`Error::MalformedParameter`]: `SALT` or `SRP_B` is not hex (`SRP_B` may not be
-    ///   negative, nor wider than 3072 bits), `SECRET_BLOCK` is not base64, or a user name is
-    ///   empty.
+    ///   negative, nor wider than 3072 bits), `SECRET_BLOCK` is not base64, a user name is
+    ///   empty, or a value is longer than any Cognito sends (more than 1,025 characters of
+    ///   hex, 16 KiB of `SECRET_BLOCK`, 2 KiB of user name; refused before it is parsed).
     /// - [`Error::IllegalServerB`]: `SRP_B ≡ 0 (mod N)`.
     pub fn from_params<'a, F>(lookup: F) -> Result<Self>
     where
@@ -270,7 +300,7 @@ impl PasswordVerifierChallenge {
             param::USER_ID_FOR_SRP,
             required(&lookup, param::USER_ID_FOR_SRP)?,
         )?;
-        let username = match lookup(param::USERNAME) {
+        let username = match optional(&lookup, param::USERNAME)? {
             Some(name) => non_empty(param::USERNAME, name)?,
             None => user_id_for_srp.clone(),
         };

@@ -2,7 +2,6 @@
 //! `DEVICE_PASSWORD_VERIFIER`). The SRP math is the user's, with realm = device group key,
 //! identity = device key and password = the device password.
 
-use alloc::format;
 use alloc::string::String;
 use core::fmt;
 
@@ -12,14 +11,16 @@ use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use crate::challenge::{
-    ChallengeResponses, SrpParameters, challenge_name, non_empty, param, required,
+    ChallengeResponses, SrpParameters, challenge_name, non_empty, optional, param, required,
 };
 use crate::client::{UserPoolClient, answer_claim};
+use crate::declassify::verdict;
 use crate::encoding::{
-    base64_encode, decode_base64_lenient, parse_hex_int, to_java_bytes, to_java_bytes_secret,
-    to_minimal_hex,
+    base64_encode, decode_base64_vartime, parse_hex_int_vartime, to_java_bytes_secret,
+    to_java_bytes_vartime, to_minimal_hex_vartime,
 };
 use crate::error::{Error, Result};
+use crate::group::verifier_in_range;
 use crate::secret::{EphemeralKey, Password};
 use crate::srp::{ClaimInput, Observer, Unobserved, identity_hash, private_key, verifier};
 use crate::timestamp::Timestamp;
@@ -84,49 +85,20 @@ pub struct RememberedDevice {
     device_password: Password,
 }
 
-/// Declassification point: the bytes of `value` itself (not what it points to) are public from
-/// here on, although they were computed from secrets.
-///
-/// Used for the length of `enc(v)` of a new device verifier: that length (385, 384 or, rarely,
-/// fewer bytes) depends on the top byte of `v`, but `ConfirmDevice` sends the base64 of
-/// `enc(v)`, so it is public by protocol, like the length of `enc(S)`. `register_from_bytes`
-/// and `check_verifier` declassify the header (pointer, capacity, length) of `enc(v)` once the
-/// constant-time scan of `to_java_bytes_secret` has found the length; `check_verifier` also
-/// declassifies its verdict.
-///
-/// With the internal `ctgrind` feature (only the `ct/` harness enables it) this tells valgrind
-/// memcheck that those bytes are defined, so that memcheck keeps checking the secret contents
-/// but no longer reports the consequences of the public length (the base64 block count,
-/// copies, wipes). Without the feature it does nothing.
-fn declassify<T>(value: &mut T) {
-    #[cfg(feature = "ctgrind")]
-    {
-        // `Err` only outside valgrind, where there is nothing to mark.
-        let _ = crabgrind::memcheck::mark_memory(
-            core::ptr::from_mut(value).cast_const().cast(),
-            size_of::<T>(),
-            crabgrind::memcheck::MemState::Defined,
-        );
-        // Later uses read the value back from memory, where it is now defined.
-        core::hint::black_box(value);
-    }
-    #[cfg(not(feature = "ctgrind"))]
-    let _ = value;
-}
-
-fn check_field(value: &str) -> Result<String> {
-    // Constant time over the bytes (the device password goes through here): one OR-fold of
-    // "is ASCII white space" flags; only the verdict is declassified.
+/// Refuse an empty field or one with white space. Constant time over the bytes (the device
+/// password goes through here): one OR-fold of "is ASCII white space" flags; only the verdict
+/// is declassified. It copies nothing, so no copy of the password is left behind.
+fn check_field(value: &str) -> Result<()> {
     let mut white = subtle::Choice::from(0u8);
     for &b in value.as_bytes() {
         for ws in [b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c] {
             white |= b.ct_eq(&ws);
         }
     }
-    if value.is_empty() || bool::from(white) {
+    if value.is_empty() || verdict(white) {
         return Err(Error::MalformedDevice);
     }
-    Ok(String::from(value))
+    Ok(())
 }
 
 impl RememberedDevice {
@@ -141,9 +113,11 @@ impl RememberedDevice {
         device_password: Password,
     ) -> Result<Self> {
         check_field(device_password.expose())?;
+        check_field(device_key)?;
+        check_field(device_group_key)?;
         Ok(Self {
-            device_key: check_field(device_key)?,
-            device_group_key: check_field(device_group_key)?,
+            device_key: String::from(device_key),
+            device_group_key: String::from(device_group_key),
             device_password,
         })
     }
@@ -208,12 +182,19 @@ impl RememberedDevice {
             device_group_key,
             Password::new(base64_encode(password_random)),
         )?;
-        let salt_enc = to_java_bytes(salt_random);
+        let salt_enc = to_java_bytes_vartime(salt_random);
         observer.salt_padded(&salt_enc);
         let v = device.verifier_for(&salt_enc, observer);
-        let mut v_enc = to_java_bytes_secret(&v);
-        // Declassified: the length of enc(v), public by protocol (Cognito receives its base64).
-        declassify(&mut *v_enc);
+        // v = g^x is never 0 and is 1 only for x = 0 (probability 2^-256), but a verifier
+        // outside [2, N − 1] is refused wherever one is made or read.
+        if !verdict(verifier_in_range(&v)) {
+            return Err(Error::MalformedParameter {
+                name: "PasswordVerifier",
+            });
+        }
+        // enc(v): its length is declassified in `to_java_bytes_secret`, public by protocol
+        // (Cognito receives its base64).
+        let v_enc = to_java_bytes_secret(&v);
         observer.verifier_padded(&v_enc);
         let config = DeviceSecretVerifierConfig {
             salt: base64_encode(&salt_enc),
@@ -241,31 +222,28 @@ impl RememberedDevice {
     /// will: the salt comes back as hex text, which the challenge parser re-encodes.
     fn check_verifier(&self, config: &DeviceSecretVerifierConfig) -> Result<()> {
         let salt =
-            decode_base64_lenient("Salt", &config.salt).map_err(|_| Error::DeviceVerifierCheck)?;
+            decode_base64_vartime("Salt", &config.salt).map_err(|_| Error::DeviceVerifierCheck)?;
         // A non-canonical salt would not survive the round trip through its hex text (the salt
         // is public).
-        if to_java_bytes(&salt) != salt {
+        if to_java_bytes_vartime(&salt) != salt {
             return Err(Error::DeviceVerifierCheck);
         }
         // Re-derive v as a later device sign-in will: from the salt's hex text, through the
         // challenge parser.
-        let salt_text = to_minimal_hex(&salt);
-        let salt_enc = parse_hex_int(param::SALT, &salt_text, true)
+        let salt_text = to_minimal_hex_vartime(&salt);
+        let salt_enc = parse_hex_int_vartime(param::SALT, &salt_text, true)
             .map_err(|_| Error::DeviceVerifierCheck)?
-            .to_java_bytes();
+            .to_java_bytes_vartime();
         let derived = self.verifier_for(&salt_enc, &mut Unobserved);
-        let mut derived_enc = to_java_bytes_secret(&derived);
-        // Declassified: the length of enc(v), public by protocol (as in `register_from_bytes`).
-        declassify(&mut *derived_enc);
+        let derived_enc = to_java_bytes_secret(&derived);
         // The verifier text must be exactly the canonical padded base64 of enc(v) (positive,
         // no redundant zero byte), compared in constant time.
         let expected = Zeroizing::new(base64_encode(&derived_enc));
-        let mut passed = expected
+        let passed = expected
             .as_bytes()
             .ct_eq(config.password_verifier.as_bytes());
         // Declassified: whether the check passed.
-        declassify(&mut passed);
-        if bool::from(passed) {
+        if verdict(passed) {
             Ok(())
         } else {
             Err(Error::DeviceVerifierCheck)
@@ -300,12 +278,25 @@ impl RememberedDevice {
     /// ```
     #[must_use]
     pub fn to_storage_string(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!(
-            "{STORAGE_TAG} {} {} {}",
-            self.device_key,
-            self.device_group_key,
-            self.device_password.expose()
-        ))
+        let password = self.device_password.expose();
+        let fields = [
+            STORAGE_TAG,
+            self.device_key.as_str(),
+            self.device_group_key.as_str(),
+            password,
+        ];
+        // Allocated at its final size, so the text holding the password never reallocates
+        // (which would leave a copy in the freed block).
+        let mut out = Zeroizing::new(String::with_capacity(
+            fields.iter().map(|f| f.len() + 1).sum(),
+        ));
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(field);
+        }
+        out
     }
 
     /// Load the form written by [`to_storage_string`](Self::to_storage_string).
@@ -385,7 +376,7 @@ impl DevicePasswordVerifierChallenge {
     {
         let srp = SrpParameters::parse(&lookup)?;
         let username = non_empty(param::USERNAME, required(&lookup, param::USERNAME)?)?;
-        let device_key = lookup(param::DEVICE_KEY)
+        let device_key = optional(&lookup, param::DEVICE_KEY)?
             .map(|k| non_empty(param::DEVICE_KEY, k))
             .transpose()?;
         Ok(Self {
@@ -505,7 +496,7 @@ impl EphemeralKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
+    use alloc::{format, vec};
 
     /// A registered device and its configuration, from fixed random bytes.
     fn registered() -> (RememberedDevice, DeviceSecretVerifierConfig) {

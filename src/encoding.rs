@@ -1,6 +1,11 @@
 //! Wire encodings: the Java-`BigInteger` byte form `enc` ("padHex"), minimal lowercase hex,
 //! hex parsing of `SALT` / `SRP_B`, and base64.
 //!
+//! Functions that branch on the bytes they encode or decode end in `_vartime` and take public
+//! values only (`A`, `B`, `u`, salts, the secret block, a received signature); the others
+//! (`to_java_bytes_secret`, `decode_base64_secret`, `base64_encode`) are constant time in the
+//! contents of their input.
+//!
 //! Every integer that feeds a hash, an HMAC key or the HKDF goes through `enc`: the shortest
 //! big-endian two's-complement form, i.e. the magnitude without leading zero bytes, with one
 //! `00` byte in front when its top bit is set, and `[00]` for zero.
@@ -12,16 +17,17 @@ use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use crypto_bigint::U3072;
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
+use crate::declassify::declassify;
 use crate::error::{Error, Result};
 
 /// `enc(n)` of a non-negative integer given as big-endian magnitude bytes (leading zero bytes
 /// allowed): what Java's `BigInteger.toByteArray()` returns. For public values only: it
 /// branches on the bytes.
 #[must_use]
-pub(crate) fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
+pub(crate) fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
     let start = magnitude
         .iter()
         .position(|&b| b != 0)
@@ -40,7 +46,7 @@ pub(crate) fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
 /// `enc(−m)` for a magnitude `m > 0`: the shortest two's-complement form of a negative
 /// integer (Java `BigInteger.toByteArray()`), e.g. −95 → `a1`, −128 → `80`, −129 → `ff 7f`.
 /// For a zero magnitude this is `enc(0)`.
-fn to_java_bytes_negative(magnitude: &[u8]) -> Vec<u8> {
+fn to_java_bytes_negative_vartime(magnitude: &[u8]) -> Vec<u8> {
     let start = magnitude
         .iter()
         .position(|&b| b != 0)
@@ -80,7 +86,7 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
     let bytes = Zeroizing::new(value.to_be_bytes());
     let bytes: &[u8] = bytes.as_ref();
     let mut leading_zeros: usize = 0;
-    let mut in_prefix = subtle::Choice::from(1u8);
+    let mut in_prefix = Choice::from(1u8);
     let mut first_significant: u8 = 0;
     for &byte in bytes {
         let is_zero = byte.ct_eq(&0);
@@ -90,9 +96,13 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
         in_prefix &= is_zero;
         leading_zeros += usize::from(in_prefix.unwrap_u8());
     }
-    // Declassified from here on: the protocol's output length. A zero value keeps one byte.
+    // Declassified: the protocol's output length and sign byte (Cognito hashes the minimal
+    // encoding). A zero value keeps one byte.
+    let mut sign = first_significant >> 7;
+    declassify(&mut leading_zeros);
+    declassify(&mut sign);
     let skip = leading_zeros.min(bytes.len() - 1);
-    let sign_byte = first_significant >> 7 == 1;
+    let sign_byte = sign == 1;
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() - skip + 1));
     if sign_byte {
         out.push(0);
@@ -104,7 +114,7 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
 /// Minimal lowercase hex of a non-negative integer's magnitude: no leading zeros, `"0"` for
 /// zero. This is the `SRP_A` wire form.
 #[must_use]
-pub(crate) fn to_minimal_hex(magnitude: &[u8]) -> String {
+pub(crate) fn to_minimal_hex_vartime(magnitude: &[u8]) -> String {
     let mut out = String::with_capacity(magnitude.len() * 2);
     for &byte in magnitude {
         for nibble in [byte >> 4, byte & 0x0f] {
@@ -131,25 +141,33 @@ pub(crate) struct HexInt {
 
 impl HexInt {
     /// `enc` of the integer (two's complement for a negative one).
-    pub(crate) fn to_java_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_java_bytes_vartime(&self) -> Vec<u8> {
         if self.negative {
-            to_java_bytes_negative(&self.magnitude)
+            to_java_bytes_negative_vartime(&self.magnitude)
         } else {
-            to_java_bytes(&self.magnitude)
+            to_java_bytes_vartime(&self.magnitude)
         }
     }
 }
 
+/// The longest hexadecimal text accepted for an integer parameter (`SRP_A`, `SRP_B`, `SALT`):
+/// 3072 bits are 768 digits; the rest is a margin for redundant leading zeros.
+pub(crate) const MAX_HEX_DIGITS: usize = 1024;
+
 /// Parse the text of an integer-valued challenge parameter as a base-16 integer, the way the
 /// official SDKs do: case-insensitive, odd length and redundant leading zeros allowed, and a
 /// leading `-` when `allow_negative`. Anything else (empty, `0x`, `+`, spaces, other
-/// characters) is [`Error::MalformedParameter`] naming `name`.
-pub(crate) fn parse_hex_int(
+/// characters, more than [`MAX_HEX_DIGITS`] digits, refused before any is read) is
+/// [`Error::MalformedParameter`] naming `name`.
+pub(crate) fn parse_hex_int_vartime(
     name: &'static str,
     text: &str,
     allow_negative: bool,
 ) -> Result<HexInt> {
     let malformed = Error::MalformedParameter { name };
+    if text.len() > MAX_HEX_DIGITS + 1 {
+        return Err(malformed);
+    }
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if allow_negative => (true, rest),
         Some(_) => return Err(malformed),
@@ -204,10 +222,11 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Decode a `SECRET_BLOCK`: standard base64, also accepting the URL-safe alphabet (`-`, `_`)
-/// and missing `=` padding (as Amplify JS v6 does). Anything else is
-/// [`Error::MalformedParameter`] naming `name`.
-pub(crate) fn decode_base64_lenient(name: &'static str, text: &str) -> Result<Vec<u8>> {
+/// Decode a public base64 value (a `SECRET_BLOCK`, a salt, a received signature): standard
+/// base64, also accepting the URL-safe alphabet (`-`, `_`) and missing `=` padding (as Amplify
+/// JS v6 does). Anything else is [`Error::MalformedParameter`] naming `name`. Variable time:
+/// public values only (a secret goes through [`decode_base64_secret`]).
+pub(crate) fn decode_base64_vartime(name: &'static str, text: &str) -> Result<Vec<u8>> {
     let normalized: Vec<u8> = text
         .bytes()
         .map(|c| match c {
@@ -219,6 +238,87 @@ pub(crate) fn decode_base64_lenient(name: &'static str, text: &str) -> Result<Ve
     LENIENT
         .decode(normalized)
         .map_err(|_| Error::MalformedParameter { name })
+}
+
+/// One standard-alphabet base64 character in constant time: its 6-bit value, and whether it
+/// is one of the 64 characters. Each range test is `-1` (all ones) inside the range and `0`
+/// outside, with no branch and no table.
+#[cfg(feature = "server")]
+fn decode_sextet(c: u8) -> (u8, Choice) {
+    let c = i16::from(c);
+    let inside = |lo: u8, hi: u8| ((i16::from(lo) - 1 - c) & (c - i16::from(hi) - 1)) >> 8;
+    let mut v: i16 = -1;
+    v += inside(b'A', b'Z') & (c - 64); // 'A' → 0
+    v += inside(b'a', b'z') & (c - 70); // 'a' → 26
+    v += inside(b'0', b'9') & (c + 5); // '0' → 52
+    v += inside(b'+', b'+') & 63; // → 62
+    v += inside(b'/', b'/') & 64; // → 63
+    let [low, high] = v.to_le_bytes();
+    // `v` is −1 (high byte 0xff) exactly for a character outside the alphabet.
+    (low & 0x3f, !Choice::from(high & 1))
+}
+
+/// Decode standard base64 with `=` padding (the form `ConfirmDevice` sends a device verifier
+/// in) into `out`, in constant time in the characters: no branch and no memory index depends
+/// on them. The text's length is public, and so is its padding count (a function of the
+/// decoded length, which the protocol publishes); it is declassified here.
+///
+/// Returns the decoded length and whether the text is valid canonical base64 (every
+/// character in the alphabet, `=` only as padding, the unused bits of the last character
+/// zero), a verdict the caller declassifies; `None` for a length that cannot be base64 or
+/// that does not fit `out` (public facts).
+#[cfg(feature = "server")]
+pub(crate) fn decode_base64_secret(text: &str, out: &mut [u8]) -> Option<(usize, Choice)> {
+    let bytes = text.as_bytes();
+    let quads = bytes.len() / 4;
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let (last, second) = match bytes {
+        [.., second, last] => (*last, *second),
+        _ => return None,
+    };
+    let pad_last = last.ct_eq(&b'=');
+    let pad_second = second.ct_eq(&b'=');
+    // `=` at the second-last place only with `=` at the last.
+    let mut valid = !(pad_second & !pad_last);
+    let mut pads = pad_last.unwrap_u8() + (pad_second & pad_last).unwrap_u8();
+    declassify(&mut pads);
+    let len = quads * 3 - usize::from(pads);
+    let out = out.get_mut(..len)?;
+    let mut written = 0;
+    for (q, quad) in bytes.chunks_exact(4).enumerate() {
+        // Padding positions are public (the last quad, its last `pads` characters).
+        let data = if q + 1 == quads {
+            4 - usize::from(pads)
+        } else {
+            4
+        };
+        let mut acc: u32 = 0;
+        for (j, &c) in quad.iter().enumerate() {
+            acc <<= 6;
+            if j < data {
+                let (value, ok) = decode_sextet(c);
+                valid &= ok;
+                acc |= u32::from(value);
+            }
+        }
+        // The bits of the last data character that no output byte uses must be zero.
+        let unused = match data {
+            3 => 0xff,
+            2 => 0xffff,
+            _ => 0,
+        };
+        valid &= (acc & unused).ct_eq(&0);
+        let [_, b0, b1, b2] = acc.to_be_bytes();
+        for byte in [b0, b1, b2].into_iter().take(data - 1) {
+            if let Some(slot) = out.get_mut(written) {
+                *slot = byte;
+            }
+            written += 1;
+        }
+    }
+    Some((len, valid))
 }
 
 /// Left-pad big-endian bytes (at most 384 of them) to a 3072-bit integer.
@@ -248,7 +348,7 @@ mod tests {
             (&[0x00, 0x00, 0x80, 0x01], &[0x00, 0x80, 0x01]),
         ];
         for (input, expected) in cases {
-            assert_eq!(to_java_bytes(input), *expected, "enc({input:02x?})");
+            assert_eq!(to_java_bytes_vartime(input), *expected, "enc({input:02x?})");
         }
     }
 
@@ -266,12 +366,12 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(
-                to_java_bytes_negative(input),
+                to_java_bytes_negative_vartime(input),
                 *expected,
                 "enc(-{input:02x?})"
             );
         }
-        assert_eq!(to_java_bytes_negative(&[]), [0x00]);
+        assert_eq!(to_java_bytes_negative_vartime(&[]), [0x00]);
     }
 
     #[test]
@@ -294,28 +394,37 @@ mod tests {
         samples.push([0xab; 384]);
         for s in samples {
             let v = U3072::from_be_slice(&s);
-            assert_eq!(*to_java_bytes_secret(&v), to_java_bytes(&s));
+            assert_eq!(*to_java_bytes_secret(&v), to_java_bytes_vartime(&s));
         }
     }
 
     #[test]
     fn minimal_hex() {
-        assert_eq!(to_minimal_hex(&[]), "0");
-        assert_eq!(to_minimal_hex(&[0, 0]), "0");
-        assert_eq!(to_minimal_hex(&[0x02]), "2");
-        assert_eq!(to_minimal_hex(&[0x00, 0x0a, 0xbc]), "abc");
-        assert_eq!(to_minimal_hex(&[0xab, 0x01]), "ab01");
+        assert_eq!(to_minimal_hex_vartime(&[]), "0");
+        assert_eq!(to_minimal_hex_vartime(&[0, 0]), "0");
+        assert_eq!(to_minimal_hex_vartime(&[0x02]), "2");
+        assert_eq!(to_minimal_hex_vartime(&[0x00, 0x0a, 0xbc]), "abc");
+        assert_eq!(to_minimal_hex_vartime(&[0xab, 0x01]), "ab01");
     }
 
     #[test]
     fn hex_parsing_rules() {
-        let p = |t: &str| parse_hex_int("SALT", t, true);
+        let p = |t: &str| parse_hex_int_vartime("SALT", t, true);
         assert_eq!(p("abc").map(|h| h.magnitude), Ok(alloc::vec![0x0a, 0xbc]));
         assert_eq!(p("ABC"), p("abc"));
         assert_eq!(p("000abc"), p("abc"));
-        assert_eq!(p("0").map(|h| h.to_java_bytes()), Ok(alloc::vec![0]));
-        assert_eq!(p("-0").map(|h| h.to_java_bytes()), Ok(alloc::vec![0]));
-        assert_eq!(p("-5f").map(|h| h.to_java_bytes()), Ok(alloc::vec![0xa1]));
+        assert_eq!(
+            p("0").map(|h| h.to_java_bytes_vartime()),
+            Ok(alloc::vec![0])
+        );
+        assert_eq!(
+            p("-0").map(|h| h.to_java_bytes_vartime()),
+            Ok(alloc::vec![0])
+        );
+        assert_eq!(
+            p("-5f").map(|h| h.to_java_bytes_vartime()),
+            Ok(alloc::vec![0xa1])
+        );
         for bad in ["", "-", "0x12", "+12", " 12", "12 ", "1g", "--1", "é"] {
             assert_eq!(
                 p(bad),
@@ -324,14 +433,69 @@ mod tests {
             );
         }
         assert_eq!(
-            parse_hex_int("SRP_B", "-1", false),
+            parse_hex_int_vartime("SRP_B", "-1", false),
             Err(Error::MalformedParameter { name: "SRP_B" })
         );
     }
 
+    /// The constant-time decoder against `base64ct` (strict, padded) on every length up to 40
+    /// bytes, every byte value at every position of a short input, and malformed texts.
+    #[cfg(feature = "server")]
+    #[test]
+    fn secret_base64_decoding_matches_base64ct() {
+        let decode = |text: &str| {
+            let mut out = [0u8; 64];
+            decode_base64_secret(text, &mut out)
+                .map(|(len, ok)| (bool::from(ok), out.get(..len).unwrap_or_default().to_vec()))
+        };
+        let encode = <base64ct::Base64 as base64ct::Encoding>::encode_string;
+        let strict = |text: &str| <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).ok();
+        let mut inputs: Vec<Vec<u8>> = (1..=40u8)
+            .map(|n| (0..n).map(|i| i.wrapping_mul(37) ^ n).collect())
+            .collect();
+        for value in 0..=255u8 {
+            for position in 0..3 {
+                let mut input = alloc::vec![0x5au8; 3];
+                input[position] = value;
+                inputs.push(input.clone());
+                inputs.push(input[..2].to_vec());
+                inputs.push(input[..1].to_vec());
+            }
+        }
+        for input in inputs {
+            let text = encode(&input);
+            assert_eq!(decode(&text), Some((true, input.clone())), "{text}");
+            assert_eq!(strict(&text), Some(input));
+        }
+        // Every character, valid or not, at each place of a quad.
+        for c in 0..=255u8 {
+            for place in 0..4 {
+                let mut text = alloc::vec![b'Q'; 4];
+                text[place] = c;
+                let Ok(text) = core::str::from_utf8(&text) else {
+                    continue;
+                };
+                let ours = decode(text).filter(|(ok, _)| *ok).map(|(_, bytes)| bytes);
+                assert_eq!(ours, strict(text), "{text:?}");
+            }
+        }
+        // Malformed: non-canonical trailing bits, misplaced padding, bad lengths.
+        for text in [
+            "QR==", "QUF=", "Q===", "=QUE", "QU=E", "QUE", "QUFB====", "QU==",
+        ] {
+            let ours = decode(text).filter(|(ok, _)| *ok).map(|(_, bytes)| bytes);
+            assert_eq!(ours, strict(text), "{text:?}");
+        }
+        assert_eq!(decode("QUFB").map(|(_, b)| b), Some(b"AAA".to_vec()));
+        // An empty text is no verifier (base64ct decodes it to nothing).
+        assert_eq!(decode(""), None);
+        let mut small = [0u8; 2];
+        assert!(decode_base64_secret("QUFB", &mut small).is_none());
+    }
+
     #[test]
     fn secret_block_decoding_rules() {
-        let d = |t: &str| decode_base64_lenient("SECRET_BLOCK", t);
+        let d = |t: &str| decode_base64_vartime("SECRET_BLOCK", t);
         assert_eq!(d("+/8="), Ok(alloc::vec![0xfb, 0xff]));
         assert_eq!(d("-_8="), Ok(alloc::vec![0xfb, 0xff]));
         assert_eq!(d("+/8"), Ok(alloc::vec![0xfb, 0xff]));

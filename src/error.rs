@@ -56,6 +56,19 @@ pub enum Error {
     AnswerMismatch,
     /// Cognito refused the request with a service error the sign-in cannot recover from.
     ServerRefused,
+    /// The server answered a sign-in that keeps the password off the wire (SRP) with the
+    /// `PASSWORD` challenge, which would send it in plaintext. Only a flow the caller chose
+    /// for it sends the plaintext password.
+    PasswordDowngrade,
+    /// The server asked for a second password claim (or device claim) in one sign-in
+    /// attempt; each claim is one more transcript for an offline guessing attack.
+    ClaimLimit {
+        /// The challenge that asked for it.
+        name: &'static str,
+    },
+    /// The sign-in attempt reached [`SignIn::MAX_ROUNDS`](crate::SignIn::MAX_ROUNDS)
+    /// requests.
+    RoundLimit,
     /// Server side: the client's `SRP_A` is zero modulo N.
     IllegalClientA,
     /// Server side: the claim does not verify (wrong password, another secret block, or a
@@ -88,6 +101,13 @@ impl fmt::Display for Error {
             Self::UnexpectedChallenge { name } => write!(f, "unexpected challenge {name}"),
             Self::AnswerMismatch => f.write_str("answer does not fit the pending question"),
             Self::ServerRefused => f.write_str("the server refused the sign-in"),
+            Self::PasswordDowngrade => {
+                f.write_str("the server asked for the plaintext password in an SRP sign-in")
+            }
+            Self::ClaimLimit { name } => {
+                write!(f, "{name} asked for a second claim in one sign-in attempt")
+            }
+            Self::RoundLimit => f.write_str("too many requests in one sign-in attempt"),
             Self::IllegalClientA => f.write_str("client SRP_A is zero modulo N"),
             Self::IncorrectClaim => f.write_str("the password claim does not verify"),
             Self::InvalidTimestamp => f.write_str("malformed TIMESTAMP"),

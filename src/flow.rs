@@ -3,7 +3,6 @@
 //! quinn-proto: the caller owns the transport and the clock.
 
 use alloc::borrow::ToOwned;
-use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,7 +10,7 @@ use core::fmt;
 
 use rand_core::TryCryptoRng;
 
-use crate::challenge::{PasswordVerifierChallenge, challenge_name, param};
+use crate::challenge::{PasswordVerifierChallenge, challenge_name, optional, param};
 use crate::client::UserPoolClient;
 use crate::device::{
     DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice,
@@ -43,8 +42,9 @@ pub struct AnalyticsMetadata {
     pub analytics_endpoint_id: String,
 }
 
-/// `UserContextData` of the non-admin operations (advanced security features).
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+/// `UserContextData` of the non-admin operations (advanced security features). `Debug`
+/// redacts `EncodedData`.
+#[derive(Clone, Default, Eq, PartialEq)]
 pub struct UserContextData {
     /// `IpAddress`.
     pub ip_address: Option<String>,
@@ -52,8 +52,9 @@ pub struct UserContextData {
     pub encoded_data: Option<String>,
 }
 
-/// `ContextData` of the `Admin…` operations (advanced security features).
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+/// `ContextData` of the `Admin…` operations (advanced security features). `Debug` redacts
+/// `EncodedData` and the header values (they may carry cookies or credentials).
+#[derive(Clone, Default, Eq, PartialEq)]
 pub struct ContextData {
     /// `IpAddress`.
     pub ip_address: String,
@@ -67,8 +68,9 @@ pub struct ContextData {
     pub encoded_data: Option<String>,
 }
 
-/// The fields every request of a sign-in carries besides its own.
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+/// The fields every request of a sign-in carries besides its own. `Debug` redacts the
+/// `ClientMetadata` values (the keys are printed) and the context data's bearer values.
+#[derive(Clone, Default, Eq, PartialEq)]
 #[non_exhaustive]
 pub struct RequestContext {
     /// `UserPoolId`: set for the `Admin…` operations only.
@@ -103,8 +105,8 @@ pub struct InitiateAuthRequest {
     pub auth_parameters: AuthParameters,
 }
 
-/// A `RespondToAuthChallenge` (or `AdminRespondToAuthChallenge`) request.
-#[derive(Debug)]
+/// A `RespondToAuthChallenge` (or `AdminRespondToAuthChallenge`) request. `Debug` redacts
+/// the `Session`.
 #[non_exhaustive]
 pub struct RespondToAuthChallengeRequest {
     /// `ClientId`, `UserPoolId` (admin), `ClientMetadata`, `AnalyticsMetadata`, context data.
@@ -151,7 +153,12 @@ impl Request {
 
 /// A challenge Cognito answered with: `ChallengeName`, `ChallengeParameters`, `Session`, and
 /// `AvailableChallenges` (`USER_AUTH`).
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+///
+/// `Debug` redacts the `Session` (a bearer value: an `MFA_SETUP` session lets whoever holds
+/// it enrol an authenticator) and every parameter value but the public ones of the SRP and
+/// code-delivery challenges (`SALT`, `SRP_B`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`, `USERNAME`,
+/// `DEVICE_KEY`, `CODE_DELIVERY_*`, `MFAS_*`, `requiredAttributes`).
+#[derive(Clone, Default, Eq, PartialEq)]
 #[non_exhaustive]
 pub struct Challenge {
     /// `ChallengeName`.
@@ -232,8 +239,9 @@ pub enum ServerAnswer {
     },
 }
 
-/// Something only the user (or the application) can provide.
-#[derive(Clone, Debug, Eq, PartialEq)]
+/// Something only the user (or the application) can provide. `Debug` redacts the
+/// `MFA_SETUP` session and the values of custom and unknown challenge parameters.
+#[derive(Clone, Eq, PartialEq)]
 #[non_exhaustive]
 pub enum Question {
     /// A one-time code for `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_OTP`: answer
@@ -275,6 +283,8 @@ pub enum Question {
         session: Option<String>,
     },
     /// `SELECT_CHALLENGE` without `PASSWORD_SRP` available: answer [`Answer::FirstFactor`].
+    /// Choosing [`FirstFactorChoice::Password`] sends the password itself (no SRP): offer it
+    /// only where the user expects that.
     SelectChallenge {
         /// `AvailableChallenges`.
         available: Vec<String>,
@@ -405,6 +415,9 @@ pub struct SignedIn {
     pub username: String,
     /// A new device to confirm, when Cognito sent `NewDeviceMetadata`.
     pub new_device: Option<DeviceToConfirm>,
+    /// Cognito sent `NewDeviceMetadata` but no device could be registered (malformed
+    /// metadata, or the RNG failed): the sign-in still succeeded, without a remembered device.
+    pub device_registration_error: Option<Error>,
     /// The stored device was unknown to Cognito ("Device does not exist.") and was dropped:
     /// delete it from storage.
     pub forget_stored_device: bool,
@@ -421,17 +434,23 @@ pub enum Step {
     Done(SignedIn),
 }
 
-/// What the machine waits for. The ephemerals are boxed: moving the state then moves a
-/// pointer, not another copy of `a`.
+/// The ephemeral an outstanding request will need. `a` lives in the key's own heap box, so
+/// moving a `Pending` (or the state holding it) moves a pointer, never a copy of `a`.
+enum Pending {
+    /// The answer needs no ephemeral.
+    Nothing,
+    /// `SRP_A` went out for a user claim: answers a `PASSWORD_VERIFIER`.
+    PasswordClaim(EphemeralKey),
+    /// `SRP_A` went out for a device claim: answers a `DEVICE_PASSWORD_VERIFIER`.
+    DeviceClaim(EphemeralKey),
+}
+
+/// What the machine waits for.
 enum State {
     /// [`SignIn::start`] has not been called.
     New,
-    /// A request is out; `srp` answers a `PASSWORD_VERIFIER`, `device_srp` a
-    /// `DEVICE_PASSWORD_VERIFIER`.
-    AwaitServer {
-        srp: Option<Box<EphemeralKey>>,
-        device_srp: Option<Box<EphemeralKey>>,
-    },
+    /// A request is out.
+    AwaitServer(Pending),
     /// A question is out.
     AwaitUser {
         question: Question,
@@ -446,12 +465,27 @@ impl State {
     fn name(&self) -> &'static str {
         match self {
             Self::New => "New",
-            Self::AwaitServer { .. } => "AwaitServer",
+            Self::AwaitServer(_) => "AwaitServer",
             Self::AwaitUser { .. } => "AwaitUser",
             Self::Finished => "Finished",
         }
     }
 }
+
+/// What one sign-in attempt has used up. A stale-device restart starts a new attempt.
+#[derive(Clone, Copy, Debug, Default)]
+struct Attempt {
+    /// Requests sent.
+    requests: usize,
+    /// Whether a `PASSWORD_VERIFIER` claim has been answered.
+    password_claim: bool,
+    /// Whether a `DEVICE_PASSWORD_VERIFIER` claim has been answered.
+    device_claim: bool,
+}
+
+/// Responses to send, the ephemeral they leave pending, and a `Session` that replaces the
+/// challenge's (the one `VerifySoftwareToken` returned).
+type Reply = (ChallengeResponses, Pending, Option<String>);
 
 /// A sans-IO Cognito sign-in: `USER_SRP_AUTH` (or `CUSTOM_AUTH` with SRP, or `USER_AUTH`
 /// with `PASSWORD_SRP`), device SRP for a remembered device, every MFA and password
@@ -464,7 +498,13 @@ impl State {
 ///
 /// The password is kept only while it may still be needed: until the SRP claim is answered,
 /// or, with a remembered device, until the sign-in ends (a stale device restarts the sign-in
-/// without it). Ephemerals are consumed by their claims. `Debug` prints no secret.
+/// without it). It never leaves the machine in plaintext unless the caller chose a flow that
+/// sends it (answering `SELECT_CHALLENGE` with [`FirstFactorChoice::Password`]): a server
+/// that answers an SRP sign-in with the `PASSWORD` challenge gets [`Error::PasswordDowngrade`].
+/// Each attempt answers at most one password claim and one device claim, and sends at most
+/// [`SignIn::MAX_ROUNDS`] requests, so a hostile server cannot collect claim transcripts for
+/// offline guessing or keep the sign-in going forever. Ephemerals are consumed by their
+/// claims. `Debug` prints no secret.
 ///
 /// ```
 /// use cognito_srp_auth::{SignIn, Step, UserPoolClient, Password};
@@ -485,6 +525,9 @@ pub struct SignIn<R> {
     context: RequestContext,
     rng: R,
     state: State,
+    attempt: Attempt,
+    /// The caller chose a first factor that sends the password as it is.
+    plaintext_password_chosen: bool,
     forgot_device: bool,
 }
 
@@ -495,6 +538,17 @@ impl SignIn<getrandom::SysRng> {
     pub fn new(client: UserPoolClient, username: &str, password: Password) -> Self {
         Self::with_rng(client, username, password, getrandom::SysRng)
     }
+}
+
+impl<R> SignIn<R> {
+    /// The most requests one sign-in attempt sends (`InitiateAuth` and every
+    /// `RespondToAuthChallenge`); the next one is [`Error::RoundLimit`]. A real sign-in needs
+    /// a handful (SRP, MFA, device SRP, a new password, a few custom challenges).
+    pub const MAX_ROUNDS: usize = 32;
+
+    /// The most `(key, value)` pairs an answer may carry ([`Answer::Responses`],
+    /// [`Answer::NewPassword`] attributes); more do not fit the question.
+    pub const MAX_ANSWER_PAIRS: usize = 100;
 }
 
 impl<R: TryCryptoRng> SignIn<R> {
@@ -515,6 +569,8 @@ impl<R: TryCryptoRng> SignIn<R> {
             context,
             rng,
             state: State::New,
+            attempt: Attempt::default(),
+            plaintext_password_chosen: false,
             forgot_device: false,
         }
     }
@@ -584,13 +640,21 @@ impl<R: TryCryptoRng> SignIn<R> {
     /// - [`Error::OutOfOrder`] when the sign-in has already started.
     /// - [`Error::RandomSource`] when the RNG fails.
     pub fn start(&mut self) -> Result<Step> {
-        if !matches!(self.state, State::New) {
-            return Err(Error::OutOfOrder);
+        match core::mem::replace(&mut self.state, State::Finished) {
+            State::New => {
+                let step = self.initiate();
+                self.release_if_failed(step)
+            }
+            other => {
+                self.state = other;
+                Err(Error::OutOfOrder)
+            }
         }
-        self.initiate()
     }
 
+    /// `InitiateAuth`: a new attempt.
     fn initiate(&mut self) -> Result<Step> {
+        self.attempt = Attempt::default();
         let key = EphemeralKey::from_rng(&mut self.rng)?;
         let username = &self.typed_username;
         let mut parameters = match self.flow {
@@ -605,10 +669,8 @@ impl<R: TryCryptoRng> SignIn<R> {
         if let Some(device) = &self.device {
             parameters = parameters.with_device_key(device.device_key());
         }
-        self.state = State::AwaitServer {
-            srp: Some(Box::new(key)),
-            device_srp: None,
-        };
+        self.attempt.requests = 1;
+        self.state = State::AwaitServer(Pending::PasswordClaim(key));
         Ok(Step::Send(Request::InitiateAuth(InitiateAuthRequest {
             context: self.context.clone(),
             auth_parameters: parameters,
@@ -630,14 +692,35 @@ impl<R: TryCryptoRng> SignIn<R> {
         }
     }
 
-    fn respond(&mut self, responses: ChallengeResponses, session: Option<String>) -> Step {
-        Step::Send(Request::RespondToAuthChallenge(
+    /// The one place that sends a `RespondToAuthChallenge`: counts the round and commits
+    /// the next state.
+    fn commit(
+        &mut self,
+        pending: Pending,
+        responses: ChallengeResponses,
+        session: Option<String>,
+    ) -> Result<Step> {
+        if self.attempt.requests >= Self::MAX_ROUNDS {
+            return Err(Error::RoundLimit);
+        }
+        self.attempt.requests += 1;
+        self.state = State::AwaitServer(pending);
+        Ok(Step::Send(Request::RespondToAuthChallenge(
             RespondToAuthChallengeRequest {
                 context: self.context.clone(),
                 challenge_responses: responses,
                 session,
             },
-        ))
+        )))
+    }
+
+    /// A fresh ephemeral for a user claim (`PASSWORD_SRP`), unless this attempt has already
+    /// answered one.
+    fn user_claim_key(&mut self, asked_by: &'static str) -> Result<EphemeralKey> {
+        if self.attempt.password_claim {
+            return Err(Error::ClaimLimit { name: asked_by });
+        }
+        EphemeralKey::from_rng(&mut self.rng)
     }
 
     /// Drop the password when no restart can need it any more.
@@ -654,6 +737,10 @@ impl<R: TryCryptoRng> SignIn<R> {
     ///   has not started or has ended).
     /// - [`Error::UnexpectedChallenge`] for a known challenge this sign-in cannot be in (e.g.
     ///   `DEVICE_SRP_AUTH` without a remembered device, a second `PASSWORD_VERIFIER`).
+    /// - [`Error::PasswordDowngrade`] for the `PASSWORD` challenge in a sign-in whose caller
+    ///   did not choose to send the password.
+    /// - [`Error::ClaimLimit`] when the server asks for a second password (or device) claim
+    ///   in one attempt; [`Error::RoundLimit`] after [`SignIn::MAX_ROUNDS`] requests.
     /// - [`Error::MissingParameter`], [`Error::MalformedParameter`],
     ///   [`Error::IllegalServerB`], [`Error::IllegalScrambler`],
     ///   [`Error::DeviceKeyMismatch`]: a challenge's parameters are unusable.
@@ -662,21 +749,18 @@ impl<R: TryCryptoRng> SignIn<R> {
     ///
     /// After an error the machine is finished, except after [`Error::OutOfOrder`].
     pub fn handle(&mut self, answer: ServerAnswer, now: &Timestamp) -> Result<Step> {
-        if !matches!(self.state, State::AwaitServer { .. }) {
-            return Err(Error::OutOfOrder);
-        }
-        let State::AwaitServer { srp, device_srp } =
-            core::mem::replace(&mut self.state, State::Finished)
-        else {
-            return Err(Error::OutOfOrder);
+        let pending = match core::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitServer(pending) => pending,
+            other => {
+                self.state = other;
+                return Err(Error::OutOfOrder);
+            }
         };
         let step = match answer {
-            ServerAnswer::Challenge(challenge) => {
-                self.on_challenge(challenge, srp, device_srp, now)
-            }
+            ServerAnswer::Challenge(challenge) => self.on_challenge(&challenge, pending, now),
             ServerAnswer::Authenticated {
                 new_device_metadata,
-            } => self.on_authenticated(new_device_metadata),
+            } => Ok(self.on_authenticated(new_device_metadata)),
             ServerAnswer::Error { code, message } => self.on_error(&code, &message),
         };
         self.release_if_failed(step)
@@ -708,122 +792,145 @@ impl<R: TryCryptoRng> SignIn<R> {
 
     fn on_challenge(
         &mut self,
-        challenge: Challenge,
-        srp: Option<Box<EphemeralKey>>,
-        device_srp: Option<Box<EphemeralKey>>,
+        challenge: &Challenge,
+        pending: Pending,
         now: &Timestamp,
     ) -> Result<Step> {
-        if let Some(name) = challenge
-            .parameter(param::USERNAME)
-            .filter(|n| !n.is_empty())
-        {
+        let lookup = |name: &str| challenge.parameters.get(name).map(String::as_str);
+        if let Some(name) = optional(&lookup, param::USERNAME)?.filter(|n| !n.is_empty()) {
             self.internal_username = Some(String::from(name));
         }
         let session = challenge.session.clone();
-        let lookup = |name: &str| challenge.parameters.get(name).map(String::as_str);
         match challenge.name.as_str() {
             challenge_name::PASSWORD_VERIFIER => {
-                let key = srp.ok_or(Error::UnexpectedChallenge {
-                    name: challenge_name::PASSWORD_VERIFIER,
-                })?;
-                let password = self.password.as_ref().ok_or(Error::UnexpectedChallenge {
-                    name: challenge_name::PASSWORD_VERIFIER,
-                })?;
-                let parsed = PasswordVerifierChallenge::from_params(lookup)?;
-                self.internal_username = Some(String::from(parsed.username()));
-                let mut responses = key.password_verifier(&self.client, &parsed, password, now)?;
-                if let Some(device) = &self.device {
-                    responses = responses.with_device_key(device.device_key());
-                }
-                self.release_password_unless_device();
-                self.state = State::AwaitServer {
-                    srp: None,
-                    device_srp: None,
-                };
-                Ok(self.respond(responses, session))
+                let responses = self.on_password_verifier(challenge, pending, now)?;
+                self.commit(Pending::Nothing, responses, session)
             }
             challenge_name::DEVICE_SRP_AUTH => {
-                if self.device.is_none() {
-                    return Err(Error::UnexpectedChallenge {
-                        name: challenge_name::DEVICE_SRP_AUTH,
-                    });
-                }
-                let key = EphemeralKey::from_rng(&mut self.rng)?;
-                let responses =
-                    self.responder()
-                        .device_srp_auth(&key)
-                        .ok_or(Error::UnexpectedChallenge {
-                            name: challenge_name::DEVICE_SRP_AUTH,
-                        })?;
-                self.state = State::AwaitServer {
-                    srp: None,
-                    device_srp: Some(Box::new(key)),
-                };
-                Ok(self.respond(responses, session))
+                let (responses, key) = self.on_device_srp_auth()?;
+                self.commit(Pending::DeviceClaim(key), responses, session)
             }
             challenge_name::DEVICE_PASSWORD_VERIFIER => {
-                let unexpected = Error::UnexpectedChallenge {
-                    name: challenge_name::DEVICE_PASSWORD_VERIFIER,
-                };
-                let key = device_srp.ok_or(unexpected)?;
-                let device = self.device.as_ref().ok_or(unexpected)?;
-                let parsed = DevicePasswordVerifierChallenge::from_params(lookup)?;
-                self.internal_username = Some(String::from(parsed.username()));
-                let responses = key.device_password_verifier(&self.client, device, &parsed, now)?;
-                self.state = State::AwaitServer {
-                    srp: None,
-                    device_srp: None,
-                };
-                Ok(self.respond(responses, session))
+                let responses = self.on_device_password_verifier(challenge, pending, now)?;
+                self.commit(Pending::Nothing, responses, session)
             }
             challenge_name::PASSWORD_SRP => {
-                let key = EphemeralKey::from_rng(&mut self.rng)?;
+                let key = self.user_claim_key(challenge_name::PASSWORD_SRP)?;
                 let responses = self.responder().password_srp(&key);
-                self.state = State::AwaitServer {
-                    srp: Some(Box::new(key)),
-                    device_srp: None,
-                };
-                Ok(self.respond(responses, session))
+                self.commit(Pending::PasswordClaim(key), responses, session)
             }
             challenge_name::PASSWORD => {
-                let password = self.password.as_ref().ok_or(Error::UnexpectedChallenge {
-                    name: challenge_name::PASSWORD,
-                })?;
+                let password = self
+                    .password
+                    .as_ref()
+                    .filter(|_| self.plaintext_password_chosen)
+                    .ok_or(Error::PasswordDowngrade)?;
                 let responses = self.responder().password(password);
                 self.release_password_unless_device();
-                self.state = State::AwaitServer {
-                    srp: None,
-                    device_srp: None,
-                };
-                Ok(self.respond(responses, session))
+                self.commit(Pending::Nothing, responses, session)
             }
-            challenge_name::SELECT_CHALLENGE => {
-                let srp_available = challenge.available_challenges.is_empty()
-                    || challenge
-                        .available_challenges
-                        .iter()
-                        .any(|c| c == challenge_name::PASSWORD_SRP);
-                if srp_available && self.password.is_some() {
-                    let key = EphemeralKey::from_rng(&mut self.rng)?;
-                    let responses = self
-                        .responder()
-                        .select_challenge(&FirstFactor::PasswordSrp(&key));
-                    self.state = State::AwaitServer {
-                        srp: Some(Box::new(key)),
-                        device_srp: None,
-                    };
-                    return Ok(self.respond(responses, session));
-                }
-                let question = Question::SelectChallenge {
-                    available: challenge.available_challenges.clone(),
-                };
-                Ok(self.ask(question, &challenge))
-            }
+            challenge_name::SELECT_CHALLENGE => self.on_select_challenge(challenge),
             name => {
-                let question = question_for(name, &challenge)?;
-                Ok(self.ask(question, &challenge))
+                let question = question_for(name, challenge)?;
+                Ok(self.ask(question, challenge))
             }
         }
+    }
+
+    /// `PASSWORD_VERIFIER`: the user claim, with the key `SRP_A` came from.
+    fn on_password_verifier(
+        &mut self,
+        challenge: &Challenge,
+        pending: Pending,
+        now: &Timestamp,
+    ) -> Result<ChallengeResponses> {
+        let unexpected = Error::UnexpectedChallenge {
+            name: challenge_name::PASSWORD_VERIFIER,
+        };
+        let Pending::PasswordClaim(key) = pending else {
+            return Err(unexpected);
+        };
+        if self.attempt.password_claim {
+            return Err(Error::ClaimLimit {
+                name: challenge_name::PASSWORD_VERIFIER,
+            });
+        }
+        let password = self.password.as_ref().ok_or(unexpected)?;
+        let parsed = PasswordVerifierChallenge::from_params(|name| {
+            challenge.parameters.get(name).map(String::as_str)
+        })?;
+        self.internal_username = Some(String::from(parsed.username()));
+        let mut responses = key.password_verifier(&self.client, &parsed, password, now)?;
+        self.attempt.password_claim = true;
+        if let Some(device) = &self.device {
+            responses = responses.with_device_key(device.device_key());
+        }
+        self.release_password_unless_device();
+        Ok(responses)
+    }
+
+    /// `DEVICE_SRP_AUTH`: a fresh ephemeral for the device claim.
+    fn on_device_srp_auth(&mut self) -> Result<(ChallengeResponses, EphemeralKey)> {
+        let name = challenge_name::DEVICE_SRP_AUTH;
+        if self.device.is_none() {
+            return Err(Error::UnexpectedChallenge { name });
+        }
+        if self.attempt.device_claim {
+            return Err(Error::ClaimLimit { name });
+        }
+        let key = EphemeralKey::from_rng(&mut self.rng)?;
+        let responses = self
+            .responder()
+            .device_srp_auth(&key)
+            .ok_or(Error::UnexpectedChallenge { name })?;
+        Ok((responses, key))
+    }
+
+    /// `DEVICE_PASSWORD_VERIFIER`: the device claim, with the key of `DEVICE_SRP_AUTH`.
+    fn on_device_password_verifier(
+        &mut self,
+        challenge: &Challenge,
+        pending: Pending,
+        now: &Timestamp,
+    ) -> Result<ChallengeResponses> {
+        let unexpected = Error::UnexpectedChallenge {
+            name: challenge_name::DEVICE_PASSWORD_VERIFIER,
+        };
+        let (Pending::DeviceClaim(key), Some(device)) = (pending, self.device.as_ref()) else {
+            return Err(unexpected);
+        };
+        let parsed = DevicePasswordVerifierChallenge::from_params(|name| {
+            challenge.parameters.get(name).map(String::as_str)
+        })?;
+        self.internal_username = Some(String::from(parsed.username()));
+        let responses = key.device_password_verifier(&self.client, device, &parsed, now)?;
+        self.attempt.device_claim = true;
+        Ok(responses)
+    }
+
+    /// `SELECT_CHALLENGE`: `PASSWORD_SRP` when offered (or nothing is listed) and a password
+    /// is held; otherwise the user chooses.
+    fn on_select_challenge(&mut self, challenge: &Challenge) -> Result<Step> {
+        let srp_available = challenge.available_challenges.is_empty()
+            || challenge
+                .available_challenges
+                .iter()
+                .any(|c| c == challenge_name::PASSWORD_SRP);
+        if srp_available && self.password.is_some() {
+            let key = self.user_claim_key(challenge_name::SELECT_CHALLENGE)?;
+            let responses = self
+                .responder()
+                .select_challenge(&FirstFactor::PasswordSrp(&key));
+            return self.commit(
+                Pending::PasswordClaim(key),
+                responses,
+                challenge.session.clone(),
+            );
+        }
+        let question = Question::SelectChallenge {
+            available: challenge.available_challenges.clone(),
+        };
+        Ok(self.ask(question, challenge))
     }
 
     fn ask(&mut self, question: Question, challenge: &Challenge) -> Step {
@@ -835,143 +942,148 @@ impl<R: TryCryptoRng> SignIn<R> {
         Step::Ask(question)
     }
 
-    fn on_authenticated(&mut self, metadata: Option<NewDeviceMetadata>) -> Result<Step> {
+    /// Tokens were issued: the sign-in succeeded, whatever happens to a new device.
+    fn on_authenticated(&mut self, metadata: Option<NewDeviceMetadata>) -> Step {
         self.password = None;
-        let new_device = match metadata {
+        let (new_device, device_registration_error) = match metadata {
             Some(m) => {
-                let (device, config) =
-                    RememberedDevice::register(&m.device_key, &m.device_group_key, &mut self.rng)?;
-                Some(DeviceToConfirm { device, config })
+                match RememberedDevice::register(&m.device_key, &m.device_group_key, &mut self.rng)
+                {
+                    Ok((device, config)) => (Some(DeviceToConfirm { device, config }), None),
+                    Err(e) => (None, Some(e)),
+                }
             }
-            None => None,
+            None => (None, None),
         };
-        Ok(Step::Done(SignedIn {
+        Step::Done(SignedIn {
             username: String::from(self.username()),
             new_device,
+            device_registration_error,
             forget_stored_device: self.forgot_device,
-        }))
+        })
     }
 
     /// Feed the user's answer to the pending [`Question`].
     ///
     /// # Errors
     /// - [`Error::OutOfOrder`] when no question is pending.
-    /// - [`Error::AnswerMismatch`] when the answer does not fit the question (the question
-    ///   stays pending: answer again).
+    /// - [`Error::AnswerMismatch`] when the answer does not fit the question, or carries more
+    ///   than [`SignIn::MAX_ANSWER_PAIRS`] pairs (the question stays pending: answer again).
+    /// - [`Error::ClaimLimit`] for `PASSWORD_SRP` chosen after this attempt's password
+    ///   claim; [`Error::RoundLimit`] after [`SignIn::MAX_ROUNDS`] requests.
     /// - [`Error::RandomSource`] when the RNG fails.
     pub fn answer(&mut self, answer: Answer) -> Result<Step> {
-        if !matches!(self.state, State::AwaitUser { .. }) {
-            return Err(Error::OutOfOrder);
-        }
-        let State::AwaitUser {
-            question,
-            challenge_name: name,
-            session,
-        } = core::mem::replace(&mut self.state, State::Finished)
-        else {
-            return Err(Error::OutOfOrder);
+        let (question, name, session) = match core::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitUser {
+                question,
+                challenge_name,
+                session,
+            } => (question, challenge_name, session),
+            other => {
+                self.state = other;
+                return Err(Error::OutOfOrder);
+            }
         };
-        let mut srp = None;
-        let mut session = session;
-        let responses = match (&question, &answer) {
-            (Question::Code { challenge, .. }, Answer::Code(code)) => {
-                let r = self.responder();
-                match *challenge {
-                    challenge_name::SMS_MFA => r.sms_mfa(code),
-                    challenge_name::SOFTWARE_TOKEN_MFA => r.software_token_mfa(code),
-                    challenge_name::EMAIL_OTP => r.email_otp(code),
-                    _ => r.sms_otp(code),
-                }
+        match self.reply(&question, &name, &answer) {
+            Ok(Some((responses, pending, new_session))) => {
+                let step = self.commit(pending, responses, new_session.or(session));
+                self.release_if_failed(step)
             }
-            (Question::CustomChallenge { .. }, Answer::CustomAnswer(a)) => {
-                self.responder().custom_challenge(a)
+            Ok(None) => {
+                self.state = State::AwaitUser {
+                    question,
+                    challenge_name: name,
+                    session,
+                };
+                Err(Error::AnswerMismatch)
             }
+            Err(e) => self.release_if_failed(Err(e)),
+        }
+    }
+
+    /// The responses an answer gives to a question; `None` when it does not fit.
+    fn reply(&mut self, question: &Question, name: &str, answer: &Answer) -> Result<Option<Reply>> {
+        let r = self.responder();
+        let responses = match (question, answer) {
+            (Question::Code { challenge, .. }, Answer::Code(code)) => match *challenge {
+                challenge_name::SMS_MFA => r.sms_mfa(code),
+                challenge_name::SOFTWARE_TOKEN_MFA => r.software_token_mfa(code),
+                challenge_name::EMAIL_OTP => r.email_otp(code),
+                _ => r.sms_otp(code),
+            },
+            (Question::CustomChallenge { .. }, Answer::CustomAnswer(a)) => r.custom_challenge(a),
             (
                 Question::NewPassword { .. },
                 Answer::NewPassword {
                     password,
                     attributes,
                 },
-            ) => {
+            ) if attributes.len() <= Self::MAX_ANSWER_PAIRS => {
                 let pairs: Vec<(&str, &str)> = attributes
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                self.responder().new_password_required(password, &pairs)
+                let responses = r.new_password_required(password, &pairs);
+                self.release_password_unless_device();
+                responses
             }
-            (Question::SelectMfaType { .. }, Answer::MfaType(t)) => {
-                self.responder().select_mfa_type(t)
-            }
-            (Question::MfaSetup { .. }, Answer::MfaSetupTotp { session: s }) => {
-                session = Some(s.clone());
-                self.responder().mfa_setup()
+            (Question::SelectMfaType { .. }, Answer::MfaType(t)) => r.select_mfa_type(t),
+            (Question::MfaSetup { .. }, Answer::MfaSetupTotp { session }) => {
+                return Ok(Some((
+                    r.mfa_setup(),
+                    Pending::Nothing,
+                    Some(session.clone()),
+                )));
             }
             (Question::MfaSetup { .. }, Answer::MfaSetupEmail { email }) => {
-                self.responder().mfa_setup_email(email)
+                r.mfa_setup_email(email)
             }
-            (Question::SelectChallenge { .. }, Answer::FirstFactor(choice)) => match choice {
-                FirstFactorChoice::Password => match &self.password {
-                    Some(p) => self.responder().select_challenge(&FirstFactor::Password(p)),
-                    None => return Err(self.mismatch(question, name, session)),
-                },
-                FirstFactorChoice::PasswordSrp => {
-                    let key = match EphemeralKey::from_rng(&mut self.rng) {
-                        Ok(key) => key,
-                        Err(e) => return self.release_if_failed(Err(e)),
-                    };
-                    let r = self
-                        .responder()
-                        .select_challenge(&FirstFactor::PasswordSrp(&key));
-                    srp = Some(Box::new(key));
-                    r
-                }
-                FirstFactorChoice::EmailOtp => {
-                    self.responder().select_challenge(&FirstFactor::EmailOtp)
-                }
-                FirstFactorChoice::SmsOtp => {
-                    self.responder().select_challenge(&FirstFactor::SmsOtp)
-                }
-                FirstFactorChoice::WebAuthn => {
-                    self.responder().select_challenge(&FirstFactor::WebAuthn)
-                }
-            },
-            (Question::WebAuthn { .. }, Answer::WebAuthnCredential(c)) => {
-                self.responder().web_authn(c)
+            (Question::SelectChallenge { .. }, Answer::FirstFactor(choice)) => {
+                return self.first_factor(*choice);
             }
-            (Question::Unknown(_), Answer::Responses(pairs)) => {
+            (Question::WebAuthn { .. }, Answer::WebAuthnCredential(c)) => r.web_authn(c),
+            (Question::Unknown(_), Answer::Responses(pairs))
+                if pairs.len() <= Self::MAX_ANSWER_PAIRS =>
+            {
                 let pairs: Vec<(&str, &str)> = pairs
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                self.responder().other(&name, &pairs)
+                r.other(name, &pairs)
             }
-            _ => return Err(self.mismatch(question, name, session)),
+            _ => return Ok(None),
         };
-        if matches!(question, Question::NewPassword { .. })
-            || matches!(answer, Answer::FirstFactor(FirstFactorChoice::Password))
-        {
-            self.release_password_unless_device();
-        }
-        self.state = State::AwaitServer {
-            srp,
-            device_srp: None,
-        };
-        Ok(self.respond(responses, session))
+        Ok(Some((responses, Pending::Nothing, None)))
     }
 
-    /// Keep the question pending after an answer that does not fit it.
-    fn mismatch(
-        &mut self,
-        question: Question,
-        challenge_name: String,
-        session: Option<String>,
-    ) -> Error {
-        self.state = State::AwaitUser {
-            question,
-            challenge_name,
-            session,
+    /// The `SELECT_CHALLENGE` answer for the first factor the user chose.
+    fn first_factor(&mut self, choice: FirstFactorChoice) -> Result<Option<Reply>> {
+        let factor = match choice {
+            FirstFactorChoice::Password => {
+                let Some(password) = &self.password else {
+                    return Ok(None);
+                };
+                // The caller chose to send the password as it is.
+                self.plaintext_password_chosen = true;
+                let responses = self
+                    .responder()
+                    .select_challenge(&FirstFactor::Password(password));
+                self.release_password_unless_device();
+                return Ok(Some((responses, Pending::Nothing, None)));
+            }
+            FirstFactorChoice::PasswordSrp => {
+                let key = self.user_claim_key(challenge_name::SELECT_CHALLENGE)?;
+                let responses = self
+                    .responder()
+                    .select_challenge(&FirstFactor::PasswordSrp(&key));
+                return Ok(Some((responses, Pending::PasswordClaim(key), None)));
+            }
+            FirstFactorChoice::EmailOtp => FirstFactor::EmailOtp,
+            FirstFactorChoice::SmsOtp => FirstFactor::SmsOtp,
+            FirstFactorChoice::WebAuthn => FirstFactor::WebAuthn,
         };
-        Error::AnswerMismatch
+        let responses = self.responder().select_challenge(&factor);
+        Ok(Some((responses, Pending::Nothing, None)))
     }
 }
 
@@ -1085,6 +1197,189 @@ fn parse_json_string_array(text: &str) -> Option<Vec<String>> {
         }
     }
     chars.next().is_none().then_some(out)
+}
+
+/// Prints `<redacted>` in place of a bearer or secret value.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// `Some(<redacted>)` or `None`.
+fn redacted<T>(value: Option<&T>) -> Option<Redacted> {
+    value.map(|_| Redacted)
+}
+
+/// A map printed with its keys and `<redacted>` values, except the keys in `public`.
+struct KeysOnly<'a, I> {
+    entries: I,
+    public: &'a [&'a str],
+}
+
+impl<'a, I, K, V> fmt::Debug for KeysOnly<'a, I>
+where
+    I: Iterator<Item = (K, V)> + Clone,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in self.entries.clone() {
+            let (k, v) = (k.as_ref(), v.as_ref());
+            if self.public.contains(&k) {
+                map.entry(&k, &v);
+            } else {
+                map.entry(&k, &Redacted);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// Challenge parameters whose values `Debug` prints: public by protocol.
+const PUBLIC_PARAMETERS: &[&str] = &[
+    param::SALT,
+    param::SRP_B,
+    param::SECRET_BLOCK,
+    param::USER_ID_FOR_SRP,
+    param::USERNAME,
+    param::DEVICE_KEY,
+    param::CODE_DELIVERY_DELIVERY_MEDIUM,
+    param::CODE_DELIVERY_DESTINATION,
+    param::MFAS_CAN_CHOOSE,
+    param::MFAS_CAN_SETUP,
+    param::REQUIRED_ATTRIBUTES,
+];
+
+impl fmt::Debug for UserContextData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserContextData")
+            .field("ip_address", &self.ip_address)
+            .field("encoded_data", &redacted(self.encoded_data.as_ref()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ContextData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = KeysOnly {
+            entries: self.http_headers.iter().map(|(k, v)| (k, v)),
+            public: &[],
+        };
+        f.debug_struct("ContextData")
+            .field("ip_address", &self.ip_address)
+            .field("server_name", &self.server_name)
+            .field("server_path", &self.server_path)
+            .field("http_headers", &headers)
+            .field("encoded_data", &redacted(self.encoded_data.as_ref()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let metadata = KeysOnly {
+            entries: self.client_metadata.iter(),
+            public: &[],
+        };
+        f.debug_struct("RequestContext")
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &self.client_id)
+            .field("client_metadata", &metadata)
+            .field("analytics_metadata", &self.analytics_metadata)
+            .field("user_context_data", &self.user_context_data)
+            .field("context_data", &self.context_data)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RespondToAuthChallengeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RespondToAuthChallengeRequest")
+            .field("context", &self.context)
+            .field("challenge_responses", &self.challenge_responses)
+            .field("session", &redacted(self.session.as_ref()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parameters = KeysOnly {
+            entries: self.parameters.iter(),
+            public: PUBLIC_PARAMETERS,
+        };
+        f.debug_struct("Challenge")
+            .field("name", &self.name)
+            .field("parameters", &parameters)
+            .field("session", &redacted(self.session.as_ref()))
+            .field("available_challenges", &self.available_challenges)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Question {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Code {
+                challenge,
+                delivery_medium,
+                destination,
+            } => f
+                .debug_struct("Code")
+                .field("challenge", challenge)
+                .field("delivery_medium", delivery_medium)
+                .field("destination", destination)
+                .finish(),
+            Self::CustomChallenge { parameters } => f
+                .debug_struct("CustomChallenge")
+                .field(
+                    "parameters",
+                    &KeysOnly {
+                        entries: parameters.iter(),
+                        public: &[],
+                    },
+                )
+                .finish(),
+            Self::NewPassword {
+                required_attributes,
+                user_attributes_json,
+            } => f
+                .debug_struct("NewPassword")
+                .field("required_attributes", required_attributes)
+                .field(
+                    "user_attributes_json",
+                    &redacted(user_attributes_json.as_ref()),
+                )
+                .finish(),
+            Self::SelectMfaType { options } => f
+                .debug_struct("SelectMfaType")
+                .field("options", options)
+                .finish(),
+            Self::MfaSetup { options, session } => f
+                .debug_struct("MfaSetup")
+                .field("options", options)
+                .field("session", &redacted(session.as_ref()))
+                .finish(),
+            Self::SelectChallenge { available } => f
+                .debug_struct("SelectChallenge")
+                .field("available", available)
+                .finish(),
+            Self::WebAuthn {
+                credential_request_options,
+            } => f
+                .debug_struct("WebAuthn")
+                .field(
+                    "credential_request_options",
+                    &redacted(credential_request_options.as_ref()),
+                )
+                .finish(),
+            Self::Unknown(challenge) => f.debug_tuple("Unknown").field(challenge).finish(),
+        }
+    }
 }
 
 impl<R> fmt::Debug for SignIn<R> {

@@ -61,6 +61,14 @@ pub fn multiplier_bytes() -> [u8; 32] {
     out
 }
 
+/// Whether `v` is a usable password verifier: `2 ≤ v ≤ N − 1`. Constant time; the caller
+/// declassifies the verdict. `v = 0` (or `N`) makes `S = 0` whatever the password, and
+/// `v = 1` is `g^0`: both would let a claim be forged without the password.
+pub(crate) fn verifier_in_range(v: &U3072) -> subtle::Choice {
+    use subtle::{ConstantTimeGreater as _, ConstantTimeLess as _};
+    v.ct_gt(&U3072::ONE) & v.ct_lt(N.as_ref())
+}
+
 /// g in Montgomery form.
 #[cfg(test)]
 pub(crate) fn g_monty() -> Monty {
@@ -164,14 +172,14 @@ pub(crate) fn k_monty() -> Monty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::to_java_bytes;
+    use crate::encoding::to_java_bytes_vartime;
     use sha2::{Digest, Sha256};
 
     #[test]
     fn k_is_hash_of_java_encoded_n_and_g() {
-        let n = to_java_bytes(&modulus_bytes());
+        let n = to_java_bytes_vartime(&modulus_bytes());
         assert_eq!(n.len(), 385, "enc(N) has the 00 sign byte");
-        let g = to_java_bytes(&[generator()]);
+        let g = to_java_bytes_vartime(&[generator()]);
         assert_eq!(g, [2u8]);
         let mut h = Sha256::new();
         h.update(&n);

@@ -21,25 +21,25 @@ use crate::{
 /// big-endian magnitude bytes (leading zeros allowed). Variable time: public values only.
 ///
 /// ```
-/// use cognito_srp_auth::hazmat::to_java_bytes;
-/// assert_eq!(to_java_bytes(&[0x00, 0x80]), [0x00, 0x80]);
-/// assert_eq!(to_java_bytes(&[0x00, 0x00, 0x7f]), [0x7f]);
-/// assert_eq!(to_java_bytes(&[]), [0x00]);
+/// use cognito_srp_auth::hazmat::to_java_bytes_vartime;
+/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x80]), [0x00, 0x80]);
+/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x00, 0x7f]), [0x7f]);
+/// assert_eq!(to_java_bytes_vartime(&[]), [0x00]);
 /// ```
 #[must_use]
-pub fn to_java_bytes(magnitude: &[u8]) -> Vec<u8> {
-    crate::encoding::to_java_bytes(magnitude)
+pub fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
+    crate::encoding::to_java_bytes_vartime(magnitude)
 }
 
 /// Minimal lowercase hex of a non-negative integer (`"0"` for zero): the `SRP_A` wire form.
 /// Variable time: public values only.
 ///
 /// ```
-/// assert_eq!(cognito_srp_auth::hazmat::to_minimal_hex(&[0x00, 0x0a, 0xbc]), "abc");
+/// assert_eq!(cognito_srp_auth::hazmat::to_minimal_hex_vartime(&[0x00, 0x0a, 0xbc]), "abc");
 /// ```
 #[must_use]
-pub fn to_minimal_hex(magnitude: &[u8]) -> alloc::string::String {
-    crate::encoding::to_minimal_hex(magnitude)
+pub fn to_minimal_hex_vartime(magnitude: &[u8]) -> alloc::string::String {
+    crate::encoding::to_minimal_hex_vartime(magnitude)
 }
 
 /// An ephemeral key with a chosen `a` (big-endian, at most 128 bytes).

@@ -8,6 +8,7 @@ extern crate std;
 
 mod challenge;
 mod client;
+mod declassify;
 mod device;
 mod encoding;
 mod error;

@@ -2,15 +2,17 @@
 //!
 //! Each is wiped on drop, prints as `<redacted>` and is neither `Clone` nor `Display`.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crypto_bigint::U3072;
 use rand_core::TryCryptoRng;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use crate::encoding::{to_java_bytes, to_minimal_hex};
+use crate::declassify::{declassify, verdict};
+use crate::encoding::{to_java_bytes_vartime, to_minimal_hex_vartime};
 use crate::error::{Error, Result};
 use crate::group::pow_g_1024;
 
@@ -89,9 +91,13 @@ secret_string! {
 /// consumed by the claim that uses it (for example
 /// [`password_verifier`](Self::password_verifier)), so one `a` can never serve two claims;
 /// it is not `Clone`, it is wiped on drop and its `Debug` prints no secret.
+///
+/// `a` lives in its own heap box, wiped when the key is dropped: moving a key (into a
+/// [`SignIn`](crate::SignIn)'s state, out of it, into a claim) moves a pointer, so the one
+/// copy of `a` in memory is wiped exactly once, wherever the key travels.
 pub struct EphemeralKey {
-    /// The secret exponent, `0 < a < 2^1024`.
-    a: U3072,
+    /// The secret exponent, `0 < a < 2^1024`, in its own zeroizing heap box.
+    a: Box<Zeroizing<U3072>>,
     /// `hex(A)`, the wire form.
     srp_a: String,
     /// `enc(A)`, hashed into `u`.
@@ -134,21 +140,20 @@ impl EphemeralKey {
         if bytes.len() > 128 {
             return Err(Error::IllegalEphemeral);
         }
-        let a = crate::encoding::u3072_from_be_slice(bytes).ok_or(Error::IllegalEphemeral)?;
-        let mut key = Self {
-            a,
-            srp_a: String::new(),
-            a_enc: Vec::new(),
-        };
+        let mut a = Box::new(Zeroizing::new(U3072::ZERO));
+        **a = crate::encoding::u3072_from_be_slice(bytes).ok_or(Error::IllegalEphemeral)?;
         // Declassified: only whether `a` is zero, which makes the key unusable.
-        if bool::from(key.a.is_zero()) {
+        if verdict(a.is_zero().into()) {
             return Err(Error::IllegalEphemeral);
         }
-        let big_a = pow_g_1024(&key.a).retrieve();
-        let a_bytes = big_a.to_be_bytes();
-        key.srp_a = to_minimal_hex(a_bytes.as_ref());
-        key.a_enc = to_java_bytes(a_bytes.as_ref());
-        Ok(key)
+        // Declassified: A = g^a is public by protocol (`SRP_A`).
+        let mut a_bytes = pow_g_1024(&a).retrieve().to_be_bytes();
+        declassify(&mut a_bytes);
+        Ok(Self {
+            a,
+            srp_a: to_minimal_hex_vartime(a_bytes.as_ref()),
+            a_enc: to_java_bytes_vartime(a_bytes.as_ref()),
+        })
     }
 
     /// `SRP_A`: `A` as minimal lowercase hex, for `InitiateAuth`'s `AuthParameters` (or the
@@ -169,12 +174,7 @@ impl EphemeralKey {
     }
 }
 
-impl Drop for EphemeralKey {
-    fn drop(&mut self) {
-        self.a.zeroize();
-    }
-}
-
+/// `a` is a `Zeroizing` value in its own box: wiped in place when the key is dropped.
 impl ZeroizeOnDrop for EphemeralKey {}
 
 impl fmt::Debug for EphemeralKey {

@@ -16,6 +16,7 @@
 
 mod pool;
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -24,19 +25,20 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crypto_bigint::{U256, U3072};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 pub use pool::{UserPool, UserPoolConfig};
 
-use crate::challenge::{ServerPublic, param};
+use crate::challenge::{ServerPublic, max_len, param, required};
 use crate::client::pool_name;
+use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{
-    base64_encode, decode_base64_lenient, to_java_bytes, to_java_bytes_secret, to_minimal_hex,
-    u3072_from_be_slice,
+    base64_encode, decode_base64_secret, decode_base64_vartime, to_java_bytes_secret,
+    to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
 };
 use crate::error::{Error, Result};
-use crate::group::{Monty, PARAMS, k_monty, pow_g_1024};
+use crate::group::{Monty, PARAMS, k_monty, pow_g_1024, verifier_in_range};
 use crate::secret::ClientSecret;
 use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
 use crate::timestamp::Timestamp;
@@ -59,8 +61,10 @@ struct Identity {
 struct StoredVerifier {
     id: Identity,
     salt_enc: Vec<u8>,
-    /// `v` in Montgomery form (secret: an offline dictionary attack needs only `v`).
-    v: Monty,
+    /// `v` in Montgomery form (secret: an offline dictionary attack needs only `v`), in its
+    /// own zeroizing heap box, so that moving the verifier (or the pool's list of users)
+    /// moves a pointer.
+    v: Box<Zeroizing<Monty>>,
 }
 
 impl StoredVerifier {
@@ -68,26 +72,19 @@ impl StoredVerifier {
         let inner = identity_hash(realm, identity, password);
         let x_bytes = private_key(&salt_enc, &inner);
         let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
-        let v = verifier(&x);
         Self {
             id: Identity {
                 realm: String::from(realm),
                 identity: String::from(identity),
             },
             salt_enc,
-            v: *v,
+            v: Box::new(verifier(&x)),
         }
     }
 
     /// `SALT` as Cognito sends it: minimal lowercase hex of the salt integer.
     fn salt_text(&self) -> String {
-        to_minimal_hex(&self.salt_enc)
-    }
-}
-
-impl Drop for StoredVerifier {
-    fn drop(&mut self) {
-        self.v.zeroize();
+        to_minimal_hex_vartime(&self.salt_enc)
     }
 }
 
@@ -128,7 +125,7 @@ impl UserVerifier {
             realm,
             username,
             password.expose().as_bytes(),
-            to_java_bytes(salt),
+            to_java_bytes_vartime(salt),
         )))
     }
 
@@ -153,43 +150,67 @@ impl ZeroizeOnDrop for UserVerifier {}
 pub struct DeviceVerifier(StoredVerifier);
 
 impl DeviceVerifier {
-    /// Store what `ConfirmDevice` sent, as Cognito does: both values must be base64 of
+    /// Store what `ConfirmDevice` sent, as Cognito does: both values are standard base64 of
     /// positive Java-`BigInteger` bytes.
     ///
+    /// The verifier is a secret (it lets whoever holds it test guesses of the device password
+    /// offline): it is decoded and checked in constant time, and only the verdict, the text's
+    /// length and its padding count are public. It must be a usable verifier, `2 ≤ v ≤ N − 1`:
+    /// `v ≡ 0` would make `S = 0` and let a claim be forged without the device password.
+    ///
     /// # Errors
-    /// [`Error::MalformedParameter`] naming `Salt` or `PasswordVerifier` when a value is not
-    /// base64, is negative (first byte ≥ 0x80) or is wider than N.
+    /// [`Error::MalformedParameter`] naming `Salt` when the salt is not base64, is negative
+    /// (first byte ≥ 0x80) or longer than 1,024 characters; naming `PasswordVerifier` when the
+    /// verifier is not padded standard base64 (canonical), is negative, is outside
+    /// `[2, N − 1]`, or is longer than 1,024 characters.
     pub fn from_config(
         device_key: &str,
         device_group_key: &str,
         config: &DeviceSecretVerifierConfig,
     ) -> Result<Self> {
-        let salt = decode_base64_lenient("Salt", config.salt())?;
-        let v = Zeroizing::new(decode_base64_lenient(
-            "PasswordVerifier",
-            config.password_verifier(),
-        )?);
-        let negative = |bytes: &[u8]| bytes.first().is_some_and(|&b| b >= 0x80);
-        if negative(&salt) {
-            return Err(Error::MalformedParameter { name: "Salt" });
-        }
+        /// Base64 characters accepted for either value (enc(v) has 516 at most).
+        const MAX_TEXT: usize = 1024;
+        let bad_salt = Error::MalformedParameter { name: "Salt" };
         let bad_v = Error::MalformedParameter {
             name: "PasswordVerifier",
         };
-        if negative(&v) {
+        if config.salt().len() > MAX_TEXT {
+            return Err(bad_salt);
+        }
+        let salt = decode_base64_vartime("Salt", config.salt())?;
+        if salt.first().is_some_and(|&b| b >= 0x80) {
+            return Err(bad_salt);
+        }
+        let text = config.password_verifier();
+        if text.len() > MAX_TEXT {
             return Err(bad_v);
         }
-        let magnitude = v
-            .get(v.iter().take_while(|&&b| b == 0).count()..)
-            .unwrap_or_default();
-        let v = Zeroizing::new(u3072_from_be_slice(magnitude).ok_or(bad_v)?);
+        let mut buf = Zeroizing::new([0u8; MAX_TEXT / 4 * 3]);
+        let (len, mut valid) = decode_base64_secret(text, buf.as_mut()).ok_or(bad_v)?;
+        let decoded = buf.get(..len).unwrap_or_default();
+        // enc(v) is non-negative (sign bit of its first byte clear), and every byte above the
+        // low 384 is zero: all checked without a branch on the bytes.
+        let split = len.saturating_sub(384);
+        let (high, low) = decoded.split_at(split);
+        valid &= decoded
+            .first()
+            .map_or(subtle::Choice::from(0), |b| (b >> 7).ct_eq(&0));
+        for b in high {
+            valid &= b.ct_eq(&0);
+        }
+        let v = Zeroizing::new(u3072_from_be_slice(low).ok_or(bad_v)?);
+        valid &= verifier_in_range(&v);
+        // Declassified: whether the verifier is acceptable.
+        if !verdict(valid) {
+            return Err(bad_v);
+        }
         Ok(Self(StoredVerifier {
             id: Identity {
                 realm: String::from(device_group_key),
                 identity: String::from(device_key),
             },
-            salt_enc: to_java_bytes(&salt),
-            v: Monty::new(&v, &PARAMS),
+            salt_enc: to_java_bytes_vartime(&salt),
+            v: Box::new(Zeroizing::new(Monty::new(&v, &PARAMS))),
         }))
     }
 
@@ -211,11 +232,12 @@ impl fmt::Debug for DeviceVerifier {
 impl ZeroizeOnDrop for DeviceVerifier {}
 
 /// One SRP exchange on Cognito's side: created when `SRP_A` arrives, consumed by the
-/// verification of the claim. Holds `b` (wiped on drop).
+/// verification of the claim. Holds `b` and `v`, each in its own zeroizing heap box (wiped on
+/// drop; moving the exchange moves pointers).
 pub struct ServerSrp {
     id: Identity,
-    v: Monty,
-    b: U3072,
+    v: Box<Zeroizing<Monty>>,
+    b: Box<Zeroizing<U3072>>,
     a_enc: Vec<u8>,
     a: U3072,
     srp_b: String,
@@ -274,22 +296,28 @@ impl ServerSrp {
         b_bytes: &[u8],
         secret_block: &[u8],
     ) -> Result<Self> {
-        let a = ServerPublic::parse(param::SRP_A, srp_a).map_err(|e| match e {
+        if srp_a.len() > max_len(param::SRP_A) {
+            return Err(Error::MalformedParameter { name: param::SRP_A });
+        }
+        let a = ServerPublic::parse_vartime(param::SRP_A, srp_a).map_err(|e| match e {
             Error::IllegalServerB => Error::IllegalClientA,
             other => other,
         })?;
-        let b = Zeroizing::new(u3072_from_be_slice(b_bytes).ok_or(Error::IllegalEphemeral)?);
-        // B = k·v + g^b mod N.
-        let big_b = (k_monty().mul(&stored.v).add(&pow_g_1024(&b))).retrieve();
-        let b_bytes_public = big_b.to_be_bytes();
+        let mut b = Box::new(Zeroizing::new(U3072::ZERO));
+        **b = u3072_from_be_slice(b_bytes).ok_or(Error::IllegalEphemeral)?;
+        // B = k·v + g^b mod N; declassified: B is public by protocol (`SRP_B`).
+        let mut b_bytes_public = (k_monty().mul(&stored.v).add(&pow_g_1024(&b)))
+            .retrieve()
+            .to_be_bytes();
+        declassify(&mut b_bytes_public);
         Ok(Self {
             id: stored.id.clone(),
-            v: stored.v,
-            b: *b,
+            v: Box::new(Zeroizing::new(**stored.v)),
+            b,
             a_enc: a.enc,
             a: a.reduced,
-            srp_b: to_minimal_hex(b_bytes_public.as_ref()),
-            b_enc: to_java_bytes(b_bytes_public.as_ref()),
+            srp_b: to_minimal_hex_vartime(b_bytes_public.as_ref()),
+            b_enc: to_java_bytes_vartime(b_bytes_public.as_ref()),
             salt_text: stored.salt_text(),
             secret_block: base64_encode(secret_block),
             secret_block_bytes: secret_block.to_vec(),
@@ -332,23 +360,22 @@ impl ServerSrp {
         responses: impl Fn(&str) -> Option<&'a str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let get = |name: &'static str| responses(name).ok_or(Error::MissingParameter { name });
-        let block = get(param::PASSWORD_CLAIM_SECRET_BLOCK)?;
-        let text = get(param::TIMESTAMP)?;
-        let claimed = get(param::PASSWORD_CLAIM_SIGNATURE)?;
+        let block = required(&responses, param::PASSWORD_CLAIM_SECRET_BLOCK)?;
+        let text = required(&responses, param::TIMESTAMP)?;
+        let claimed = required(&responses, param::PASSWORD_CLAIM_SIGNATURE)?;
         if block != self.secret_block {
             return Err(Error::IncorrectClaim);
         }
-        let instant = parse_timestamp(text).ok_or(Error::InvalidTimestamp)?;
+        let instant = parse_timestamp_vartime(text).ok_or(Error::InvalidTimestamp)?;
         if (now - instant).num_seconds().abs() > TIMESTAMP_WINDOW_SECONDS {
             return Err(Error::StaleTimestamp);
         }
         let canonical = Timestamp::from(instant);
         let expected = self.expected_signature(&canonical)?;
-        let claimed = decode_base64_lenient(param::PASSWORD_CLAIM_SIGNATURE, claimed)
+        let claimed = decode_base64_vartime(param::PASSWORD_CLAIM_SIGNATURE, claimed)
             .map_err(|_| Error::IncorrectClaim)?;
         // Declassified: whether the claim verifies.
-        if claimed.len() == expected.len() && bool::from(claimed.ct_eq(&expected)) {
+        if claimed.len() == expected.len() && verdict(claimed.ct_eq(&expected)) {
             Ok(())
         } else {
             Err(Error::IncorrectClaim)
@@ -371,7 +398,7 @@ impl ServerSrp {
         let base = Zeroizing::new(Monty::new(&self.a, &PARAMS).mul(&v_u));
         let s = Zeroizing::new(base.pow_amm_bounded_exp(&self.b, B_BITS).retrieve());
         let s_enc = to_java_bytes_secret(&s);
-        let key = session_key(&to_java_bytes(&u_bytes), &s_enc);
+        let key = session_key(&to_java_bytes_vartime(&u_bytes), &s_enc);
         let bytes = Zeroizing::new(signature_bytes(
             &key,
             &self.id.realm,
@@ -383,13 +410,7 @@ impl ServerSrp {
     }
 }
 
-impl Drop for ServerSrp {
-    fn drop(&mut self) {
-        self.b.zeroize();
-        self.v.zeroize();
-    }
-}
-
+/// `b` and `v` are `Zeroizing` values in their own boxes: wiped in place on drop.
 impl ZeroizeOnDrop for ServerSrp {}
 
 impl fmt::Debug for ServerSrp {
@@ -404,7 +425,7 @@ impl fmt::Debug for ServerSrp {
 /// Parse a `TIMESTAMP` as Cognito reads it: `Www Mmm d HH:mm:ss UTC yyyy` with English
 /// names, where the day may be zero-padded and the weekday is not checked against the date
 /// (the signature over the canonical form catches both).
-fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+fn parse_timestamp_vartime(text: &str) -> Option<DateTime<Utc>> {
     const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -452,8 +473,9 @@ pub fn verify_secret_hash(
     client_secret: &ClientSecret,
     hash: &str,
 ) -> Result<()> {
-    let expected = crate::secret_hash(username, client_id, client_secret);
-    if expected.len() == hash.len() && bool::from(expected.as_bytes().ct_eq(hash.as_bytes())) {
+    let expected = Zeroizing::new(crate::secret_hash(username, client_id, client_secret));
+    // Declassified: whether the hash matches (the lengths are public).
+    if expected.len() == hash.len() && verdict(expected.as_bytes().ct_eq(hash.as_bytes())) {
         Ok(())
     } else {
         Err(Error::SecretHashMismatch)
@@ -484,7 +506,7 @@ pub(crate) fn server_srp_from_parts(
             identity: String::from(identity),
         },
         salt_enc: salt_enc.to_vec(),
-        v: Monty::new(&v, &PARAMS),
+        v: Box::new(Zeroizing::new(Monty::new(&v, &PARAMS))),
     };
     if b_be.len() > 128 {
         return Err(Error::IllegalEphemeral);
@@ -498,7 +520,8 @@ mod tests {
 
     #[test]
     fn timestamps_as_cognito_parses_them() {
-        let t = |s: &str| parse_timestamp(s).map(|d| String::from(Timestamp::from(d).as_str()));
+        let t =
+            |s: &str| parse_timestamp_vartime(s).map(|d| String::from(Timestamp::from(d).as_str()));
         assert_eq!(
             t("Tue Nov 5 09:01:02 UTC 2024").as_deref(),
             Some("Tue Nov 5 09:01:02 UTC 2024")

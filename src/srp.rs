@@ -24,7 +24,8 @@ use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use crate::challenge::SrpParameters;
-use crate::encoding::{base64_encode, to_java_bytes, to_java_bytes_secret};
+use crate::declassify::declassify;
+use crate::encoding::{base64_encode, to_java_bytes_secret, to_java_bytes_vartime};
 use crate::error::{Error, Result};
 use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
 use crate::secret::{A_BITS, EphemeralKey};
@@ -157,23 +158,6 @@ pub(crate) fn signature_bytes(
     mac.finalize().into_bytes().into()
 }
 
-/// `b64(HMAC(K, realm ‖ identity ‖ secret block ‖ TIMESTAMP))`.
-pub(crate) fn signature(
-    key: &[u8; 16],
-    realm: &str,
-    identity: &str,
-    secret_block: &[u8],
-    timestamp: &str,
-) -> String {
-    base64_encode(&signature_bytes(
-        key,
-        realm,
-        identity,
-        secret_block,
-        timestamp,
-    ))
-}
-
 /// The claim signature. Consumes (and so wipes) the ephemeral key. The only checks are on
 /// public values and come before any secret-dependent work.
 pub(crate) fn claim_signature(
@@ -182,7 +166,7 @@ pub(crate) fn claim_signature(
     observer: &mut impl Observer,
 ) -> Result<String> {
     let u_bytes = scrambler(key.a_enc(), &input.srp.srp_b.enc)?;
-    let u_enc = to_java_bytes(&u_bytes);
+    let u_enc = to_java_bytes_vartime(&u_bytes);
     observer.u(&u_bytes);
     observer.u_padded(&u_enc);
     observer.salt_padded(&input.srp.salt_enc);
@@ -201,11 +185,14 @@ pub(crate) fn claim_signature(
 
     let k = session_key(&u_enc, &s_enc);
     observer.hkdf_key(&k);
-    Ok(signature(
+    let mut signature = signature_bytes(
         &k,
         input.realm,
         input.identity,
         &input.srp.secret_block_bytes,
         input.timestamp.as_str(),
-    ))
+    );
+    // Declassified: the signature is public by protocol (`PASSWORD_CLAIM_SIGNATURE`).
+    declassify(&mut signature);
+    Ok(base64_encode(&signature))
 }

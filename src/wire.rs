@@ -11,12 +11,12 @@ use zeroize::Zeroizing;
 use crate::challenge::param;
 
 /// Keys whose values are public by protocol: `Debug` prints these and redacts every other
-/// value (passwords, codes, answers, credentials, refresh tokens, attribute values, and any
-/// key this crate does not know).
-const PUBLIC: &[&str] = &[
+/// value (passwords, codes, answers, credentials, refresh tokens, `SECRET_HASH`, attribute
+/// values, and any key this crate does not know). `SECRET_HASH` is a bearer value: whoever
+/// holds it can reuse it for that user until the client secret is rotated.
+pub(crate) const PUBLIC: &[&str] = &[
     param::USERNAME,
     param::SRP_A,
-    param::SECRET_HASH,
     param::DEVICE_KEY,
     param::TIMESTAMP,
     param::PASSWORD_CLAIM_SECRET_BLOCK,
@@ -29,27 +29,32 @@ fn is_sensitive(key: &str) -> bool {
     !PUBLIC.contains(&key)
 }
 
-/// Ordered `(key, value)` pairs; values are wiped on drop.
+/// Ordered `(key, value)` pairs; values are wiped on drop. An index by key keeps insertion
+/// and look-up at `O(log n)`, so a map built from many caller-supplied pairs is not quadratic.
 #[derive(Default)]
 pub(crate) struct WireMap {
     entries: Vec<(Cow<'static, str>, Zeroizing<String>)>,
+    index: BTreeMap<Cow<'static, str>, usize>,
 }
 
 impl WireMap {
-    /// Set `key` to `value`, replacing an earlier value.
+    /// Set `key` to `value`, replacing an earlier value (which is wiped).
     pub(crate) fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: String) {
         let key = key.into();
         let value = Zeroizing::new(value);
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+        match self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
             Some(entry) => entry.1 = value,
-            None => self.entries.push((key, value)),
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
         }
     }
 
     fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == key)
+        self.index
+            .get(key)
+            .and_then(|&i| self.entries.get(i))
             .map(|(_, v)| v.as_str())
     }
 

@@ -1,7 +1,8 @@
 //! Any sequence of server answers and user answers fed to a `SignIn` gives a request, a
 //! question, success, or a typed error; never a panic. Every challenge response the machine
 //! yields carries `USERNAME`, a `SECRET_HASH` over exactly that name when the client has a
-//! secret, and `DEVICE_KEY` while a remembered device is in use.
+//! secret, and `DEVICE_KEY` while a remembered device is in use. The password is never in a
+//! request unless the user chose `PASSWORD` as the first factor.
 #![cfg(feature = "hazmat")]
 #![allow(
     clippy::unwrap_used,
@@ -23,6 +24,8 @@ use rand::rngs::StdRng;
 const CLIENT_ID: &str = "client-id";
 const SECRET: &str = "client-secret";
 const DEVICE_KEY: &str = "us-east-1_11111111-2222-3333-4444-555555555555";
+/// Distinct from anything the strategies generate.
+const PASSWORD: &str = "pw-Zq9!never-sent";
 
 #[derive(Debug, Clone)]
 enum Event {
@@ -161,7 +164,17 @@ fn allowed(e: &Error) -> bool {
             | Error::IllegalScrambler
             | Error::DeviceKeyMismatch
             | Error::MalformedDevice
+            | Error::PasswordDowngrade
+            | Error::ClaimLimit { .. }
+            | Error::RoundLimit
     )
+}
+
+impl AnswerSpec {
+    /// Whether this answer chooses to send the password as it is.
+    fn chooses_plaintext_password(&self) -> bool {
+        matches!(self, Self::First(n) if n % 5 == 0)
+    }
 }
 
 proptest! {
@@ -181,7 +194,7 @@ proptest! {
             client = client.with_client_secret(ClientSecret::from(SECRET));
         }
         let flow = [Flow::UserSrp, Flow::CustomAuthWithSrp, Flow::UserAuthPasswordSrp][usize::from(flow)];
-        let mut sign_in = SignIn::with_rng(client, "typed@example.com", Password::from("pw"), StdRng::seed_from_u64(seed))
+        let mut sign_in = SignIn::with_rng(client, "typed@example.com", Password::from(PASSWORD), StdRng::seed_from_u64(seed))
             .with_flow(flow);
         if with_device {
             sign_in = sign_in.with_device(RememberedDevice::new(DEVICE_KEY, "-Grp", Password::from("cGFzcw==")).unwrap());
@@ -191,13 +204,16 @@ proptest! {
         }
         let now = Timestamp::from(DateTime::from_timestamp(1_800_000_000, 0).unwrap());
         let mut finished = false;
-        let check = |result: Result<Step, Error>, sign_in: &SignIn<StdRng>| -> Result<bool, TestCaseError> {
+        let mut chose_plaintext = false;
+        let check = |result: Result<Step, Error>, sign_in: &SignIn<StdRng>, chose_plaintext: bool| -> Result<bool, TestCaseError> {
             let mut ends = false;
             match result {
                 Ok(Step::Send(request)) => {
                     prop_assert_eq!(request.context().is_admin(), admin);
                     if let Request::RespondToAuthChallenge(r) = &request {
                         let responses = &r.challenge_responses;
+                        let sends_password = responses.iter().any(|(_, v)| v == PASSWORD);
+                        prop_assert!(!sends_password || chose_plaintext, "password sent: {:?}", responses.challenge_name());
                         let username = responses.get("USERNAME");
                         prop_assert!(username.is_some(), "no USERNAME in {:?}", responses);
                         let expected_hash = with_secret
@@ -219,21 +235,24 @@ proptest! {
             Ok(ends)
         };
         let first = sign_in.start();
-        finished |= check(first, &sign_in)?;
+        finished |= check(first, &sign_in, false)?;
         for event in events {
             let result = match &event {
                 Event::Server(answer) => sign_in.handle(answer.clone(), &now),
-                Event::User(spec) => sign_in.answer(spec.to_answer()),
+                Event::User(spec) => {
+                    chose_plaintext |= spec.chooses_plaintext_password();
+                    sign_in.answer(spec.to_answer())
+                }
             };
             let was_finished = finished;
             let is_err = result.is_err();
-            finished |= check(result, &sign_in)?;
+            finished |= check(result, &sign_in, chose_plaintext)?;
             if was_finished {
                 // Nothing is accepted after the end.
                 prop_assert!(is_err, "input accepted after the sign-in ended: {:?}", event);
             }
         }
         let printed = format!("{:?}", sign_in);
-        prop_assert!(!printed.contains("\"pw\""), "{}", printed);
+        prop_assert!(!printed.contains(PASSWORD), "{}", printed);
     }
 }

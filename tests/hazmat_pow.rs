@@ -42,7 +42,7 @@ fn every_srp_a_vector() {
         assert_eq!(*got, padded::<384>(expected_hex), "{id}");
         // The same value as the `SRP_A` of an `EphemeralKey` with this `a`.
         let key = hazmat::ephemeral_key_from_be_bytes(&a).expect("a ≠ 0");
-        assert_eq!(hazmat::to_minimal_hex(&*got), key.srp_a(), "{id}");
+        assert_eq!(hazmat::to_minimal_hex_vartime(&*got), key.srp_a(), "{id}");
         assert_eq!(key.srp_a(), expected_hex, "{id}");
         checked += 1;
     }

@@ -1,6 +1,6 @@
 //! Property tests (STYLE.md section 9).
 //!
-//! - differential: `to_java_bytes` and `to_minimal_hex` against `num-bigint`, `SRP_A` against
+//! - differential: `to_java_bytes_vartime` and `to_minimal_hex_vartime` against `num-bigint`, `SRP_A` against
 //!   `BigUint::modpow`, and the whole `PASSWORD_CLAIM_SIGNATURE` against an independent
 //!   `num-bigint` computation of every step;
 //! - `Timestamp` against an independent civil-date calculation for every second of years
@@ -520,12 +520,12 @@ fn java_bytes_of_zero_is_one_zero_byte() {
     assert_eq!(BigInt::from(0u8).to_signed_bytes_be(), [0u8]);
     for zero in [&[][..], &[0][..], &[0; 400][..]] {
         assert_eq!(
-            hazmat::to_java_bytes(zero),
+            hazmat::to_java_bytes_vartime(zero),
             [0u8],
             "enc(0) of {} zero bytes",
             zero.len()
         );
-        assert_eq!(hazmat::to_minimal_hex(zero), "0");
+        assert_eq!(hazmat::to_minimal_hex_vartime(zero), "0");
     }
 }
 
@@ -561,7 +561,7 @@ proptest! {
     #[test]
     fn java_bytes_match_num_bigint(bytes in vec(any::<u8>(), 0..=400)) {
         let oracle = BigInt::from_bytes_be(Sign::Plus, &bytes).to_signed_bytes_be();
-        prop_assert_eq!(hazmat::to_java_bytes(&bytes), oracle);
+        prop_assert_eq!(hazmat::to_java_bytes_vartime(&bytes), oracle);
     }
 
     #[test]
@@ -572,7 +572,7 @@ proptest! {
         let mut padded = vec![0u8; zeros];
         padded.extend_from_slice(&bytes);
         let oracle = BigInt::from_bytes_be(Sign::Plus, &padded).to_signed_bytes_be();
-        prop_assert_eq!(hazmat::to_java_bytes(&padded), oracle);
+        prop_assert_eq!(hazmat::to_java_bytes_vartime(&padded), oracle);
     }
 
     #[test]
@@ -583,7 +583,7 @@ proptest! {
         let mut padded = vec![0u8; zeros];
         padded.extend_from_slice(&bytes);
         prop_assert_eq!(
-            hazmat::to_minimal_hex(&padded),
+            hazmat::to_minimal_hex_vartime(&padded),
             BigUint::from_bytes_be(&padded).to_str_radix(16)
         );
     }

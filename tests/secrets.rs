@@ -30,26 +30,24 @@
 //!   then the caller's to wipe, as shown); a `SignIn` drops its password once the SRP claim is
 //!   answered (`holds_password: false`), or, with a remembered device, when the sign-in ends.
 //!
-//! # What is not proven, and why
+//! # What is proven elsewhere, and what is not proven
 //!
 //! `ZeroizeOnDrop` is a marker trait without methods: implementing it is a promise, not a
 //! mechanism. The mechanism is in `src/`: `Zeroizing<String>` inside `Password` and
-//! `ClientSecret` (`src/secret.rs`), `impl Drop for EphemeralKey` wiping `a`
-//! (`src/secret.rs`), the `Password` field of `RememberedDevice` (`src/device.rs`),
-//! `impl Drop for StoredVerifier` wiping `v` (behind `UserVerifier` / `DeviceVerifier`) and
-//! `impl Drop for ServerSrp` wiping `b` and `v` (`src/server.rs`). Checking that the bytes
-//! really are zero after `drop` would mean reading freed (or moved-from) memory, which is
-//! undefined behaviour, or a custom `GlobalAlloc` inspecting blocks in `dealloc`, which
-//! needs `unsafe` (forbidden in this crate). So this file proves the contract and the
-//! reviewable structure, not the stores themselves. Copies the compiler makes on the stack
-//! or in registers, and the SHA-256/HMAC/HKDF states, are outside the contract (README,
-//! Security, "Wiping"). So are the bitwise copies a *move* leaves behind: `EphemeralKey`
-//! and `ServerSrp` hold `a` / `b` inline, so e.g. the `mem::replace` that takes the key out
-//! of a `SignIn`'s state, or the `Vec::swap_remove` of a pending `ServerSrp` in `UserPool`,
-//! leaves the old bytes in place (only the value that is finally dropped is wiped).
-//! Likewise, reusing a `hazmat::Trace` replaces its `Zeroizing<Vec<u8>>` contents by
-//! assignment through `DerefMut`, which drops the previous `Vec` without wiping it (the
-//! tests here use one trace per claim).
+//! `ClientSecret` (`src/secret.rs`), `a` in its own `Box<Zeroizing<U3072>>` inside
+//! `EphemeralKey` (`src/secret.rs`; the key itself holds only that pointer and public values,
+//! so moving a key into or out of a `SignIn`'s state moves a pointer), the `Password` field of
+//! `RememberedDevice` (`src/device.rs`), and `v` and `b` in their own zeroizing boxes inside
+//! `StoredVerifier` (behind `UserVerifier` / `DeviceVerifier`) and `ServerSrp`
+//! (`src/server.rs`), so that the `UserPool`'s lists of users and pending exchanges hold
+//! pointers only. Checking that the bytes really are zero after `drop` means inspecting
+//! freed memory, which needs a custom `GlobalAlloc` and so `unsafe` (forbidden in this
+//! crate): `memscan/` (its own crate, run by `.ci/run`) does exactly that, for every public
+//! operation, client and server, and finds no secret in any freed block; this file proves the
+//! contract and the reviewable structure. Copies the compiler makes on the stack or in
+//! registers, and the SHA-256/HMAC/HKDF states, are outside the contract (README, Security,
+//! "Wiping"). Reusing a `hazmat::Trace` wipes its previous secret contents before it writes
+//! new ones.
 //!
 //! # Types that hold a secret but are not `ZeroizeOnDrop` (read from `src/`)
 //!
@@ -62,7 +60,7 @@
 //! - `hazmat::Trace`: `identity_hash`, `x`, `s_padded`, `hkdf_key`, `verifier_padded` are
 //!   `Zeroizing<Vec<u8>>`; `salt_padded`, `u`, `u_padded` are public.
 //! - `SignIn`: `Option<Password>`, `Option<RememberedDevice>`, `UserPoolClient`, and its state
-//!   holds `Option<EphemeralKey>`s (the RNG is the caller's).
+//!   holds at most one pending `EphemeralKey` (the RNG is the caller's).
 //! - `Request`, `Step`, `InitiateAuthRequest`, `RespondToAuthChallengeRequest`: through
 //!   `AuthParameters` / `ChallengeResponses`. `SignedIn`, `DeviceToConfirm`: through
 //!   `RememberedDevice`. `Responder`, `FirstFactor`: references only.

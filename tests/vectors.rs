@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes};
+use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes_vartime};
 use cognito_srp_auth::{
     ClientSecret, DevicePasswordVerifierChallenge, Error, Password, PasswordVerifierChallenge,
     RememberedDevice, Timestamp, UserPoolClient, group, pool_name, secret_hash,
@@ -76,7 +76,7 @@ fn unhex(text: &str) -> Vec<u8> {
 
 /// `enc(n)` of an integer given as minimal hex, as lowercase hex.
 fn padded(hex_int: &str) -> String {
-    hex(&to_java_bytes(&unhex(hex_int)))
+    hex(&to_java_bytes_vartime(&unhex(hex_int)))
 }
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
@@ -110,7 +110,7 @@ fn check_constants(r: &mut Report, file: &str, doc: &Value) {
         file,
         "constants.N",
         s(c, &["N"]).to_owned(),
-        hazmat::to_minimal_hex(&group::modulus_bytes()),
+        hazmat::to_minimal_hex_vartime(&group::modulus_bytes()),
     );
     r.check(
         file,
@@ -122,7 +122,7 @@ fn check_constants(r: &mut Report, file: &str, doc: &Value) {
         file,
         "constants.k",
         s(c, &["k"]).to_owned(),
-        hazmat::to_minimal_hex(&group::multiplier_bytes()),
+        hazmat::to_minimal_hex_vartime(&group::multiplier_bytes()),
     );
     if let Some(info) = c.get("hkdf_info_hex").and_then(Value::as_str) {
         r.check(
@@ -241,10 +241,10 @@ fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
         r.check(id, "salt_padded", hex(t.salt_padded()), v.to_owned());
     }
     if let Some(v) = field("x") {
-        r.check(id, "x", hazmat::to_minimal_hex(t.x()), v.to_owned());
+        r.check(id, "x", hazmat::to_minimal_hex_vartime(t.x()), v.to_owned());
     }
     if let Some(v) = field("u") {
-        r.check(id, "u", hazmat::to_minimal_hex(t.u()), v.to_owned());
+        r.check(id, "u", hazmat::to_minimal_hex_vartime(t.u()), v.to_owned());
     }
     if let Some(v) = field("u_padded") {
         r.check(id, "u_padded", hex(t.u_padded()), v.to_owned());
@@ -283,7 +283,7 @@ fn check_server(r: &mut Report, id: &str, case: &Value, realm: &str, identity: &
         let _ = neg;
         return;
     } else {
-        to_java_bytes(&unhex(salt))
+        to_java_bytes_vartime(&unhex(salt))
     };
     let block = match base64::engine::general_purpose::STANDARD.decode(s(params, &["SECRET_BLOCK"]))
     {
@@ -332,7 +332,7 @@ fn password_claim_case(r: &mut Report, case: &Value) {
         r.check(
             id,
             "padded_len.A",
-            to_java_bytes(&unhex(&run.srp_a)).len() as u64,
+            to_java_bytes_vartime(&unhex(&run.srp_a)).len() as u64,
             want,
         );
     }
@@ -344,7 +344,7 @@ fn password_claim_case(r: &mut Report, case: &Value) {
         r.check(
             id,
             "padded_len.B",
-            to_java_bytes(&unhex(b)).len() as u64,
+            to_java_bytes_vartime(&unhex(b)).len() as u64,
             want,
         );
     }
@@ -429,7 +429,7 @@ fn device_verifier_case(r: &mut Report, case: &Value) {
     r.check(
         id,
         "x",
-        hazmat::to_minimal_hex(trace.x()),
+        hazmat::to_minimal_hex_vartime(trace.x()),
         s(inter, &["x"]).to_owned(),
     );
     r.check(
@@ -632,7 +632,8 @@ fn divergence_case(
     let params = str_map(&input["challenge_parameters"]);
     let b = unhex(&params["SRP_B"]);
     let n = group::modulus_bytes();
-    let b_is_zero_mod_n = b.iter().all(|&x| x == 0) || to_java_bytes(&b) == to_java_bytes(&n);
+    let b_is_zero_mod_n =
+        b.iter().all(|&x| x == 0) || to_java_bytes_vartime(&b) == to_java_bytes_vartime(&n);
     if b_is_zero_mod_n {
         // SRP_B ≡ 0 (mod N): abort with a typed error before any secret-dependent work.
         r.check(

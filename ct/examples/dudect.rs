@@ -147,8 +147,8 @@ fn encode_public_a(runner: &mut CtRunner, rng: &mut BenchRng) {
     for (class, a) in inputs {
         runner.run_one(class, || {
             (
-                hazmat::to_minimal_hex(&a).len(),
-                hazmat::to_java_bytes(&a).len(),
+                hazmat::to_minimal_hex_vartime(&a).len(),
+                hazmat::to_java_bytes_vartime(&a).len(),
             )
         });
     }

@@ -87,6 +87,9 @@ pub fn documented(e: &Error) -> bool {
             | Error::UnexpectedChallenge { .. }
             | Error::AnswerMismatch
             | Error::ServerRefused
+            | Error::PasswordDowngrade
+            | Error::ClaimLimit { .. }
+            | Error::RoundLimit
             | Error::IllegalClientA
             | Error::IncorrectClaim
             | Error::InvalidTimestamp
