@@ -4,12 +4,16 @@
 //! sees it. Memcheck then reports each conditional branch ("Conditional jump or move depends
 //! on uninitialised value(s)") and each memory address ("Use of uninitialised value of size
 //! N") computed from a secret: exactly the two kinds of secret-dependent timing a constant-time
-//! implementation must not have. Values that are public by protocol (`SRP_A`, `SRP_B`, the
-//! signature, `SECRET_HASH`, the device verifier) are marked *defined* as soon as the crate
-//! hands them out; the few points inside the crate where a secret-derived value is published
-//! are listed, with the reason, in `ct/declassified.supp.in`, either as exact suppressions or,
-//! where the crate marks the value public itself (its internal `ctgrind` feature, which this
-//! harness enables), as a note naming the in-crate call.
+//! implementation must not have.
+//!
+//! The harness never marks anything the crate computes as public: the crate declassifies, at
+//! its own declassification points (`src/declassify.rs`, active through its internal
+//! `ctgrind` feature, which this harness enables), exactly the values the protocol publishes
+//! (`A`, `B`, the length and sign byte of `enc(S)` and `enc(v)`, the claim signature, the
+//! padding count of a received device verifier) and each verdict before its branch. There is
+//! no suppression file: every other branch or address that depends on a secret is an error.
+//! `SECRET_HASH` and the device verifier stay secret from end to end: the server checks them in
+//! constant time and declassifies only its verdict.
 //!
 //! ```text
 //! ct check     # the crate's secret computations: must report no error
@@ -53,36 +57,14 @@ fn public(bytes: &[u8]) {
     let _ = mark_memory(bytes.as_ptr().cast(), bytes.len(), MemState::Defined);
 }
 
-/// Declassify a whole value in place (its own bytes, not what it points to): used for the
-/// headers (pointer, capacity, length) of public strings whose length the crate derived from
-/// a secret, e.g. the length of `enc(v)` inside a device verifier.
+/// Mark a whole value in place (its own bytes, not what it points to) defined: only for the
+/// control's own results, never for anything the crate computes.
 fn public_header<T>(value: &mut T) {
     let _ = mark_memory(
         core::ptr::from_mut(value).cast_const().cast(),
         size_of::<T>(),
         MemState::Defined,
     );
-}
-
-/// A public string handed out by the crate (`SRP_A`, `SRP_B`, ...), as a view whose length
-/// and bytes are declassified. The crate's own copy keeps its (secret-derived) length, which
-/// only the crate's declassification points may use.
-fn public_str(s: &str) -> &str {
-    let mut view = s;
-    // The pointer escapes to the client request, so `view` is read back from memory, where
-    // it is now defined.
-    public_header(&mut view);
-    let view = core::hint::black_box(view);
-    public(view.as_bytes());
-    view
-}
-
-/// A verdict the crate declassifies by design (whether a check passed), made defined for the
-/// harness: the crate's branch on it is accepted in `declassified.supp.in`, but a branch-free
-/// `Ok`/`Err` selection leaves the discriminant derived from secrets.
-fn verdict<T>(mut result: T) -> T {
-    public_header(&mut result);
-    core::hint::black_box(result)
 }
 
 /// `SplitMix64`: a deterministic source of test secrets (their values do not matter, their
@@ -159,12 +141,13 @@ fn secret_password(text: &str) -> Password {
     Password::new(owned)
 }
 
-/// Public copies (defined lengths and bytes) of a set of challenge responses: all of them
-/// are sent.
-fn public_responses(responses: &ChallengeResponses) -> Vec<(String, String)> {
+/// Copies of a set of challenge responses, as the wire carries them (nothing is marked
+/// defined: what the crate declassified is defined, the rest, such as `SECRET_HASH`, stays
+/// secret).
+fn wire_responses(responses: &ChallengeResponses) -> Vec<(String, String)> {
     responses
         .iter()
-        .map(|(key, value)| (public_str(key).to_owned(), public_str(value).to_owned()))
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect()
 }
 
@@ -176,15 +159,15 @@ fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A fresh ephemeral key from undefined bytes, with its declassified `SRP_A`, and a defined
-/// copy of `a` for reference computations.
+/// A fresh ephemeral key from undefined bytes, its `SRP_A` (declassified by the crate), and
+/// a defined copy of `a` for reference computations.
 fn secret_key(rng: &mut SplitMix) -> Result<(EphemeralKey, String, [u8; 128]), String> {
     let a: [u8; 128] = rng.bytes();
     // A separate, defined copy (`black_box` keeps the compiler from sharing the memory).
     let reference = core::hint::black_box(a);
     secret(&a);
     let key = hazmat::ephemeral_key_from_be_bytes(&a).map_err(|e| format!("a: {e}"))?;
-    let srp_a = public_str(key.srp_a()).to_owned();
+    let srp_a = key.srp_a().to_owned();
     Ok((key, srp_a, reference))
 }
 
@@ -201,15 +184,12 @@ fn instant() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// The public parameters of the server's challenge, as defined copies.
+/// The parameters of the server's challenge, as the wire carries them.
 fn public_challenge(server: &ServerSrp, name_key: &str, name: &str) -> Vec<(String, String)> {
     vec![
-        ("SALT".into(), public_str(server.salt()).to_owned()),
-        ("SRP_B".into(), public_str(server.srp_b()).to_owned()),
-        (
-            "SECRET_BLOCK".into(),
-            public_str(server.secret_block()).to_owned(),
-        ),
+        ("SALT".into(), server.salt().to_owned()),
+        ("SRP_B".into(), server.srp_b().to_owned()),
+        ("SECRET_BLOCK".into(), server.secret_block().to_owned()),
         ("USERNAME".into(), USER_ID.into()),
         (name_key.into(), name.into()),
     ]
@@ -243,7 +223,7 @@ fn raw_pow_g(rng: &mut SplitMix) -> Result<(), String> {
     let power = hazmat::pow_g_1024(&a);
     let power: &[u8] = power.as_ref();
     public(power);
-    if hazmat::to_minimal_hex(power) != reference_pow_g(&reference) {
+    if hazmat::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
         return Err("raw g^a differs from num-bigint's".into());
     }
     Ok(())
@@ -285,36 +265,32 @@ fn user_sign_in(rng: &mut SplitMix) -> Result<(), String> {
             &Timestamp::from(now),
         )
         .map_err(|e| format!("claim: {e}"))?;
-    let responses = public_responses(&responses);
+    let responses = wire_responses(&responses);
 
     let hash = lookup(&responses, "SECRET_HASH").unwrap_or_default();
-    verdict(verify_secret_hash(
+    verify_secret_hash(
         USER_ID,
         CLIENT_ID,
         &secret_client_secret(&client_secret_text),
         hash,
-    ))
+    )
     .map_err(|e| format!("SECRET_HASH: {e}"))?;
-    verdict(server.verify(|name| lookup(&responses, name), now))
+    server
+        .verify(|name| lookup(&responses, name), now)
         .map_err(|e| format!("verification: {e}"))
 }
 
 /// Device registration (`RememberedDevice::register`) with a secret device password (the RNG's
 /// 40 bytes; the salt is public), then the device loaded again as an application loads it
 /// (`from_storage_string`, `new`) with its password secret, and a device sign-in with secret
-/// `a` and `b`, checked by the server.
+/// `a` and `b`, checked by the server. The verifier `ConfirmDevice` sends stays secret from the
+/// moment it is made to the moment the server has decoded and checked it
+/// (`DeviceVerifier::from_config`).
 fn device(rng: &mut SplitMix) -> Result<(), String> {
     let mut device_rng = server_rng(rng);
-    let (registered, mut config) = verdict(RememberedDevice::register(
-        DEVICE_KEY,
-        DEVICE_GROUP_KEY,
-        &mut device_rng,
-    ))
-    .map_err(|e| format!("registration: {e}"))?;
-    // `ConfirmDevice` sends both values.
-    public_header(&mut config);
-    public(config.salt().as_bytes());
-    public(config.password_verifier().as_bytes());
+    let (registered, config) =
+        RememberedDevice::register(DEVICE_KEY, DEVICE_GROUP_KEY, &mut device_rng)
+            .map_err(|e| format!("registration: {e}"))?;
     drop(registered);
 
     // The stored form, with the password part secret.
@@ -327,15 +303,11 @@ fn device(rng: &mut SplitMix) -> Result<(), String> {
             .get(stored.len() - text.len()..)
             .unwrap_or_default(),
     );
-    let loaded = verdict(RememberedDevice::from_storage_string(&stored))
-        .map_err(|e| format!("stored: {e}"))?;
+    let loaded =
+        RememberedDevice::from_storage_string(&stored).map_err(|e| format!("stored: {e}"))?;
     drop(loaded);
-    let device = verdict(RememberedDevice::new(
-        DEVICE_KEY,
-        DEVICE_GROUP_KEY,
-        secret_password(&text),
-    ))
-    .map_err(|e| format!("device: {e}"))?;
+    let device = RememberedDevice::new(DEVICE_KEY, DEVICE_GROUP_KEY, secret_password(&text))
+        .map_err(|e| format!("device: {e}"))?;
 
     let verifier = DeviceVerifier::from_config(DEVICE_KEY, DEVICE_GROUP_KEY, &config)
         .map_err(|e| format!("stored verifier: {e}"))?;
@@ -350,8 +322,9 @@ fn device(rng: &mut SplitMix) -> Result<(), String> {
     let responses = key
         .device_password_verifier(&client, &device, &challenge, &Timestamp::from(now))
         .map_err(|e| format!("claim: {e}"))?;
-    let responses = public_responses(&responses);
-    verdict(server.verify(|name| lookup(&responses, name), now))
+    let responses = wire_responses(&responses);
+    server
+        .verify(|name| lookup(&responses, name), now)
         .map_err(|e| format!("verification: {e}"))
 }
 
@@ -389,7 +362,7 @@ fn control_modpow(rng: &mut SplitMix) -> Result<usize, String> {
 fn control_public_encoder(rng: &mut SplitMix) -> Result<usize, String> {
     let value: [u8; 48] = rng.bytes();
     secret(&value);
-    let (mut encoded, found) = errors_during(|| hazmat::to_java_bytes(&value));
+    let (mut encoded, found) = errors_during(|| hazmat::to_java_bytes_vartime(&value));
     public_header(&mut encoded);
     public(&encoded);
     if encoded.is_empty() {
@@ -411,7 +384,7 @@ const CHECKS: &[Check] = &[
 const CONTROLS: &[Control] = &[
     ("num-bigint modpow", control_modpow),
     (
-        "to_java_bytes outside a declassification point",
+        "to_java_bytes_vartime outside a declassification point",
         control_public_encoder,
     ),
 ];
