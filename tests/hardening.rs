@@ -636,6 +636,28 @@ fn pool_bounds_unanswered_challenges() {
     );
 }
 
+#[test]
+fn pool_refuses_a_device_forgotten_during_its_sign_in() {
+    let (mut pool, signed_in) = pool_with_signed_in_user(true);
+    let new_device = signed_in.new_device.expect("NewDeviceMetadata");
+    let key = new_device.device.device_key().to_owned();
+    pool.confirm_device(USER, &key, &new_device.config).unwrap();
+    let mut s = sign_in(Flow::UserSrp).with_device(new_device.device);
+    let mut step = s.start().unwrap();
+    // InitiateAuth, PASSWORD_VERIFIER, DEVICE_SRP_AUTH: then the device is forgotten.
+    for _ in 0..3 {
+        let answer = pool.handle(sent(&step), instant());
+        step = s.handle(answer, &now()).unwrap();
+    }
+    assert_eq!(challenge_name_of(&step), "DEVICE_PASSWORD_VERIFIER");
+    pool.forget_device(&key);
+    let answer = pool.handle(sent(&step), instant());
+    assert_eq!(
+        refusal(&answer),
+        ("ResourceNotFoundException", "Device does not exist.")
+    );
+}
+
 // --- 8. A failed device registration leaves the sign-in successful -----------------------------
 
 /// An RNG that serves `fills` requests from a seeded generator, then fails.

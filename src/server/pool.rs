@@ -576,7 +576,10 @@ impl<R: TryCryptoRng> UserPool<R> {
             return Err(not_authorized(INVALID_SESSION));
         };
         self.check_user_response(user, username, responses)?;
-        if responses.get(param::DEVICE_KEY) != Some(device_key.as_str()) {
+        // The device must still be known (it may have been forgotten since DEVICE_SRP_AUTH).
+        if responses.get(param::DEVICE_KEY) != Some(device_key.as_str())
+            || self.device(user, &device_key).is_none()
+        {
             return Err(error("ResourceNotFoundException", NO_DEVICE));
         }
         claim_refusal(srp.verify(|k| responses.get(k), now))?;
