@@ -61,3 +61,97 @@ for target in ("sign_in", "encoding"):
         d = OUT / target
         d.mkdir(parents=True, exist_ok=True)
         (d / f"seed-{n}").write_bytes(seed)
+
+# pool_conversations: setup bytes, then ops (see the header of fuzz_targets/pool_conversations.rs).
+def step(i): return [0x00 | i]
+def mut(i, what, j=0, variant=0, inject=False): return [0x04 | i, what | j << 3 | variant << 5 | (0x80 if inject else 0)]
+def replay(back, feed=False): return [0x08, back | (0x80 if feed else 0)]
+def clock(a): return [0x0C | a]                   # +1 s, +60 s, +400 s, +30 days
+def forget(d): return [0x10 | d]
+def setup(secret, slots, seed=0):
+    """slots: (who, device) per slot; who = name | password << 2 | flags."""
+    out = [(1 if secret else 0) | (len(slots) - 1) << 1, seed]
+    for who, device in slots:
+        out += [who, device]
+    return out
+def run(i, n): return [b for _ in range(n) for b in step(i)]
+
+U0, U1, ALIAS, UNKNOWN = 0, 1, 2, 3                 # name typed
+RIGHT, WRONG, OTHER = 0, 1 << 2, 2 << 2             # password
+WRONG_SECRET, ADMIN, NO_CONFIRM = 0x10, 0x20, 0x40
+NO_DEVICE, DEV0, DEV1, DEV2, DEV3, BOGUS_DEVICE, DEV0_WRONG_PASSWORD = 0, 1, 2, 3, 4, 5, 6
+# Sign-in steps: start, PASSWORD_VERIFIER, Authenticated (3); with a device: start,
+# PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, Authenticated (5).
+POOL = {
+    # (1) user SRP by alias with a client secret, ConfirmDevice, then device SRP.
+    "device-registration-then-device-sign-in":
+        setup(True, [(ALIAS | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0)]) + run(0, 3) + run(1, 5),
+    # Same without a client secret, through the Admin… operations.
+    "admin-device-sign-in":
+        setup(False, [(U1 | RIGHT | ADMIN, NO_DEVICE), (U1 | RIGHT | ADMIN, DEV0)], 7) + run(0, 3) + run(1, 5),
+    # (2) a wrong password, another user's password and an unknown name, interleaved with a
+    # right sign-in.
+    "wrong-passwords-interleaved":
+        setup(True, [(U0 | RIGHT, NO_DEVICE), (U1 | WRONG, NO_DEVICE), (ALIAS | OTHER, NO_DEVICE),
+                     (UNKNOWN | RIGHT, NO_DEVICE)], 1) + run(0, 1) + run(1, 1) + run(2, 1) + run(3, 1)
+        + run(1, 1) + run(0, 1) + run(3, 1) + run(2, 1) + run(2, 1) + run(1, 1) + run(3, 1) + run(0, 1),
+    # A wrong client secret, an unknown device, a known device with a wrong device password.
+    "wrong-secret-and-bogus-devices":
+        setup(True, [(U0 | RIGHT, NO_DEVICE), (U0 | RIGHT | WRONG_SECRET, NO_DEVICE),
+                     (U0 | RIGHT, BOGUS_DEVICE), (U0 | RIGHT, DEV0_WRONG_PASSWORD)], 2)
+        + run(1, 3) + run(0, 3) + run(2, 5) + run(3, 5),
+    # (3) replays: the PASSWORD_VERIFIER and the DEVICE_PASSWORD_VERIFIER that succeeded, at
+    # once and after the clock moved, and with the answer fed back. replay(k) re-sends the
+    # k-th last request sent: after the first 8 steps 0 = DPV(1), 1 = DEVICE_SRP_AUTH(1),
+    # 2 = PV(1), 3 = InitiateAuth(1), 4 = PV(0), 5 = InitiateAuth(0).
+    "replay-password-and-device-verifiers":
+        setup(True, [(ALIAS | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0)], 3) + run(0, 3) + run(1, 5)
+        + replay(0) + replay(5) + replay(2) + replay(4) + clock(0) + replay(4) + replay(1)
+        + step(1) + run(1, 4) + replay(0, True) + replay(1),
+    # A mutated copy (no TIMESTAMP) of a pending PASSWORD_VERIFIER, injected first, uses up
+    # the exchange: the original and its replay are refused. A PASSWORD_VERIFIER whose
+    # SECRET_HASH is over a wrong secret (ignored: this client has none) is authenticated, and
+    # its replay refused.
+    "replay-before-and-after-refusal":
+        setup(False, [(U0 | RIGHT, NO_DEVICE), (U1 | RIGHT, NO_DEVICE)], 4) + run(0, 2) + run(1, 2)
+        + mut(0, 5, variant=1, inject=True) + step(0) + replay(0) + mut(1, 3, variant=1) + replay(0)
+        + run(1, 1),
+    # (4) session swaps between device sign-ins of the same user. Here at DEVICE_SRP_AUTH,
+    # devices 0 and 1: the swapped request is refused and uses up the other's exchange.
+    "session-swaps-device-sign-ins":
+        setup(False, [(U0 | RIGHT, NO_DEVICE), (ALIAS | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0),
+                      (ALIAS | RIGHT, DEV1)], 5) + run(0, 3) + run(1, 3)
+        + run(2, 3) + run(3, 3)                      # both wait with DEVICE_SRP_AUTH out
+        + mut(2, 0, j=3, inject=True)                # 2's DEVICE_SRP_AUTH with 3's session
+        + step(3) + run(2, 2),                       # 3 is refused; 2 signs in
+    # At DEVICE_PASSWORD_VERIFIER, both with device 0: a claim checked against the other
+    # exchange is refused; then one sign-in's whole request, relayed through another's, is
+    # authenticated once, and the original and the replays are refused.
+    "session-swaps-same-device":
+        setup(True, [(U0 | RIGHT, NO_DEVICE), (U0 | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0),
+                      (ALIAS | RIGHT, DEV0)], 9) + run(0, 3)
+        + run(2, 4) + run(3, 4)                      # both have DEVICE_PASSWORD_VERIFIER out
+        + mut(2, 0, j=3, inject=True)                # 2's claim against 3's exchange
+        + step(3) + run(3, 4)                        # 3 is refused, starts over, DPV out again
+        + mut(3, 7, j=2, variant=3)                  # 2's whole request relayed by 3: once
+        + step(2) + replay(0) + replay(1, True),
+    # Two users' device sign-ins, at DEVICE_PASSWORD_VERIFIER: swapped sessions, a relayed
+    # request, a copied signature, a copied DEVICE_KEY.
+    "session-swaps-two-users-devices":
+        setup(True, [(U0 | RIGHT, NO_DEVICE), (U1 | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0),
+                      (U1 | RIGHT, DEV1)], 6) + run(0, 3) + run(1, 3)
+        + run(2, 4) + run(3, 4)                      # both have DEVICE_PASSWORD_VERIFIER out
+        + mut(2, 0, j=3, inject=True) + mut(2, 7, j=3, variant=3, inject=True)
+        + mut(3, 1, j=2, variant=0, inject=True) + mut(3, 4, j=2, inject=True)
+        + step(3) + step(2) + replay(0) + replay(1),
+    # Clock jumps: a claim delivered after 400 s, a pending challenge after 30 days, a
+    # forgotten device (stale device path).
+    "clock-and-forgotten-device":
+        setup(True, [(U0 | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0), (U1 | RIGHT, NO_DEVICE)], 8)
+        + run(0, 3) + run(2, 2) + clock(2) + step(2) + step(2) + run(2, 3)
+        + run(1, 4) + clock(3) + step(1) + forget(0) + step(1) + run(1, 8),
+}
+for name, data in POOL.items():
+    d = OUT / "pool_conversations"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(bytes(data))

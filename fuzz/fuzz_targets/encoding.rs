@@ -46,7 +46,10 @@ fuzz_target!(|v: Values| {
         hex.bytes()
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
     );
-    assert_eq!(hazmat::to_java_bytes_vartime(&hex_bytes(&hex, usize::MAX)), enc);
+    assert_eq!(
+        hazmat::to_java_bytes_vartime(&hex_bytes(&hex, usize::MAX)),
+        enc
+    );
     // Device storage: loads only in the exact format, then round-trips.
     if let Ok(device) = RememberedDevice::from_storage_string(&v.stored) {
         assert_eq!(device.to_storage_string().as_str(), v.stored);
