@@ -322,6 +322,22 @@ impl<R: TryCryptoRng> UserPool<R> {
         Ok(pending.exchange)
     }
 
+    /// Take the device exchange of `session`: the `DEVICE_SRP_AUTH` one, or the
+    /// `DEVICE_PASSWORD_VERIFIER` one when `claim`.
+    fn take_session(
+        &mut self,
+        session: Option<&str>,
+        now: DateTime<Utc>,
+        claim: bool,
+    ) -> core::result::Result<Exchange, ServerAnswer> {
+        let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
+        self.take(now, INVALID_SESSION, |e| match e {
+            Exchange::DeviceAuth { session: s, .. } => !claim && s == session,
+            Exchange::DevicePassword { session: s, .. } => claim && s == session,
+            Exchange::Password { .. } => false,
+        })
+    }
+
     /// The verifier a name no user has gets: the salt and `v` are derived from the name
     /// with the pool's key, so the same name always gets the same salt, and `v` is a group
     /// element nobody knows the password of.
@@ -501,12 +517,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         session: Option<&str>,
         now: DateTime<Utc>,
     ) -> core::result::Result<ServerAnswer, ServerAnswer> {
-        let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
-        let exchange = self.take(
-            now,
-            INVALID_SESSION,
-            |e| matches!(e, Exchange::DeviceAuth { session: s, .. } if s == session),
-        )?;
+        let exchange = self.take_session(session, now, false)?;
         let Exchange::DeviceAuth {
             user, device_key, ..
         } = exchange
@@ -560,12 +571,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         session: Option<&str>,
         now: DateTime<Utc>,
     ) -> core::result::Result<ServerAnswer, ServerAnswer> {
-        let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
-        let exchange = self.take(
-            now,
-            INVALID_SESSION,
-            |e| matches!(e, Exchange::DevicePassword { session: s, .. } if s == session),
-        )?;
+        let exchange = self.take_session(session, now, true)?;
         let Exchange::DevicePassword {
             user,
             device_key,
