@@ -29,7 +29,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 pub use pool::{UserPool, UserPoolConfig};
 
-use crate::challenge::{ServerPublic, max_len, param, required};
+use crate::challenge::{ServerPublic, max_len, param};
 use crate::client::pool_name;
 use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
@@ -360,10 +360,19 @@ impl ServerSrp {
         responses: impl Fn(&str) -> Option<&'a str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let block = required(&responses, param::PASSWORD_CLAIM_SECRET_BLOCK)?;
-        let text = required(&responses, param::TIMESTAMP)?;
-        let claimed = required(&responses, param::PASSWORD_CLAIM_SIGNATURE)?;
+        let get = |name: &'static str| responses(name).ok_or(Error::MissingParameter { name });
+        let block = get(param::PASSWORD_CLAIM_SECRET_BLOCK)?;
+        let text = get(param::TIMESTAMP)?;
+        let claimed = get(param::PASSWORD_CLAIM_SIGNATURE)?;
         if block != self.secret_block {
+            return Err(Error::IncorrectClaim);
+        }
+        // Bounded before they are parsed: an over-long timestamp cannot be one Cognito reads,
+        // an over-long signature cannot verify.
+        if text.len() > max_len(param::TIMESTAMP) {
+            return Err(Error::InvalidTimestamp);
+        }
+        if claimed.len() > max_len(param::PASSWORD_CLAIM_SIGNATURE) {
             return Err(Error::IncorrectClaim);
         }
         let instant = parse_timestamp_vartime(text).ok_or(Error::InvalidTimestamp)?;

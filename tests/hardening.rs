@@ -781,6 +781,45 @@ fn oversized_parameters_are_refused_before_parsing() {
     );
 }
 
+/// Found by the `server` fuzz target: an over-long `TIMESTAMP` gave an undocumented error.
+#[test]
+fn oversized_claim_values_get_the_documented_errors() {
+    let verifier = cognito_srp_auth::server::UserVerifier::from_salt(
+        POOL,
+        USER,
+        &Password::from(PASSWORD),
+        &[1, 2, 3],
+    )
+    .unwrap();
+    let key = cognito_srp_auth::hazmat::ephemeral_key_from_be_bytes(&[7; 64]).unwrap();
+    let huge = "A".repeat(10_000_000);
+    for (timestamp, signature, want) in [
+        (huge.as_str(), "c2ln", Error::InvalidTimestamp),
+        (
+            "Mon Nov 30 09:00:00 UTC 2026",
+            huge.as_str(),
+            Error::IncorrectClaim,
+        ),
+    ] {
+        let srp = cognito_srp_auth::server::ServerSrp::for_user(
+            &verifier,
+            key.srp_a(),
+            &mut StdRng::seed_from_u64(1),
+        )
+        .unwrap();
+        let block = srp.secret_block().to_owned();
+        let responses = BTreeMap::from([
+            ("PASSWORD_CLAIM_SECRET_BLOCK", block.as_str()),
+            ("TIMESTAMP", timestamp),
+            ("PASSWORD_CLAIM_SIGNATURE", signature),
+        ]);
+        assert_eq!(
+            srp.verify(|k| responses.get(k).copied(), instant()),
+            Err(want)
+        );
+    }
+}
+
 #[test]
 fn answers_with_too_many_pairs_do_not_fit() {
     let mut s = sign_in(Flow::UserSrp);
