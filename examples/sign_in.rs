@@ -136,6 +136,7 @@ fn print_answer(answer: &ServerAnswer) {
         }
         ServerAnswer::Authenticated {
             new_device_metadata,
+            ..
         } => {
             println!("← AuthenticationResult (tokens)");
             if let Some(m) = new_device_metadata {

@@ -140,12 +140,121 @@ pub mod challenge_name {
 pub mod auth_flow {
     /// SRP sign-in.
     pub const USER_SRP_AUTH: &str = "USER_SRP_AUTH";
-    /// Lambda-defined challenges, here started with SRP.
+    /// Plain password sign-in (`InitiateAuth`): the password is sent as it is.
+    pub const USER_PASSWORD_AUTH: &str = "USER_PASSWORD_AUTH";
+    /// Plain password sign-in through `AdminInitiateAuth`.
+    pub const ADMIN_USER_PASSWORD_AUTH: &str = "ADMIN_USER_PASSWORD_AUTH";
+    /// Lambda-defined challenges, started with SRP or not.
     pub const CUSTOM_AUTH: &str = "CUSTOM_AUTH";
-    /// Choice-based sign-in, here with `PASSWORD_SRP` preferred.
+    /// Choice-based sign-in (passwordless, passkeys, passwords).
     pub const USER_AUTH: &str = "USER_AUTH";
     /// New tokens from a refresh token.
     pub const REFRESH_TOKEN_AUTH: &str = "REFRESH_TOKEN_AUTH";
+}
+
+/// A first factor of `USER_AUTH`: a `PREFERRED_CHALLENGE`, an entry of
+/// `AvailableChallenges`, the `ANSWER` of `SELECT_CHALLENGE`.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+#[non_exhaustive]
+pub enum FirstFactor {
+    /// `PASSWORD`: the password itself is sent.
+    Password,
+    /// `PASSWORD_SRP`: SRP, the password stays with the client.
+    PasswordSrp,
+    /// `EMAIL_OTP`: a code sent by email.
+    EmailOtp,
+    /// `SMS_OTP`: a code sent by SMS.
+    SmsOtp,
+    /// `WEB_AUTHN`: a passkey.
+    WebAuthn,
+}
+
+impl FirstFactor {
+    /// Every first factor, in this order.
+    pub const ALL: [Self; 5] = [
+        Self::Password,
+        Self::PasswordSrp,
+        Self::EmailOtp,
+        Self::SmsOtp,
+        Self::WebAuthn,
+    ];
+
+    /// The wire name, e.g. `"PASSWORD_SRP"`.
+    #[must_use]
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Password => challenge_name::PASSWORD,
+            Self::PasswordSrp => challenge_name::PASSWORD_SRP,
+            Self::EmailOtp => challenge_name::EMAIL_OTP,
+            Self::SmsOtp => challenge_name::SMS_OTP,
+            Self::WebAuthn => challenge_name::WEB_AUTHN,
+        }
+    }
+
+    /// The first factor of a wire name; `None` for any other text.
+    #[must_use]
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.wire_name() == name)
+    }
+
+    /// Whether choosing it sends the password (`PASSWORD` sends it as it is; `PASSWORD_SRP`
+    /// needs it for the claim).
+    #[must_use]
+    pub fn needs_password(self) -> bool {
+        matches!(self, Self::Password | Self::PasswordSrp)
+    }
+}
+
+/// The challenges answered with a one-time code.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+#[non_exhaustive]
+pub enum CodeChallenge {
+    /// `SMS_MFA`: `SMS_MFA_CODE`.
+    SmsMfa,
+    /// `SOFTWARE_TOKEN_MFA`: `SOFTWARE_TOKEN_MFA_CODE` (TOTP).
+    SoftwareTokenMfa,
+    /// `EMAIL_OTP`: `EMAIL_OTP_CODE` (email MFA, or passwordless email sign-in).
+    EmailOtp,
+    /// `SMS_OTP`: `SMS_OTP_CODE` (passwordless SMS sign-in).
+    SmsOtp,
+}
+
+impl CodeChallenge {
+    /// Every code challenge, in this order.
+    pub const ALL: [Self; 4] = [
+        Self::SmsMfa,
+        Self::SoftwareTokenMfa,
+        Self::EmailOtp,
+        Self::SmsOtp,
+    ];
+
+    /// The challenge name, e.g. `"SMS_MFA"`.
+    #[must_use]
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::SmsMfa => challenge_name::SMS_MFA,
+            Self::SoftwareTokenMfa => challenge_name::SOFTWARE_TOKEN_MFA,
+            Self::EmailOtp => challenge_name::EMAIL_OTP,
+            Self::SmsOtp => challenge_name::SMS_OTP,
+        }
+    }
+
+    /// The response key of the code, e.g. `"SMS_MFA_CODE"`.
+    #[must_use]
+    pub fn code_key(self) -> &'static str {
+        match self {
+            Self::SmsMfa => param::SMS_MFA_CODE,
+            Self::SoftwareTokenMfa => param::SOFTWARE_TOKEN_MFA_CODE,
+            Self::EmailOtp => param::EMAIL_OTP_CODE,
+            Self::SmsOtp => param::SMS_OTP_CODE,
+        }
+    }
+
+    /// The code challenge of a challenge name; `None` for any other.
+    #[must_use]
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.wire_name() == name)
+    }
 }
 
 /// The `ChallengeParameters` of a `PASSWORD_VERIFIER` challenge, parsed and checked.

@@ -6,6 +6,7 @@ use core::fmt;
 
 use crate::challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
 use crate::error::{Error, Result};
+use crate::responses::{Identity, identify};
 use crate::secret::{ClientSecret, EphemeralKey, Password};
 use crate::secret_hash::secret_hash;
 use crate::srp::{ClaimInput, Observer, Unobserved, claim_signature};
@@ -177,9 +178,9 @@ impl EphemeralKey {
     }
 }
 
-/// Sign a claim and build its answer: `USERNAME`, `DEVICE_KEY` (device claims),
-/// `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, and `SECRET_HASH`
-/// over that same `USERNAME` when the client has a secret.
+/// Sign a claim and build its answer: `USERNAME`, `PASSWORD_CLAIM_SECRET_BLOCK`,
+/// `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, then `SECRET_HASH` over that same `USERNAME` when
+/// the client has a secret and `DEVICE_KEY` (device claims).
 pub(crate) fn answer_claim(
     key: EphemeralKey,
     challenge_name: &'static str,
@@ -191,18 +192,24 @@ pub(crate) fn answer_claim(
 ) -> Result<ChallengeResponses> {
     let signature = claim_signature(key, input, observer)?;
     let mut responses = ChallengeResponses::new(challenge_name);
-    responses.insert(param::USERNAME, String::from(username));
-    if let Some(device_key) = device_key {
-        responses.insert(param::DEVICE_KEY, String::from(device_key));
-    }
-    responses.insert(
-        param::PASSWORD_CLAIM_SECRET_BLOCK,
-        input.srp.secret_block.clone(),
+    let who = Identity {
+        client,
+        username,
+        send_username: true,
+        device_key,
+    };
+    identify(
+        &mut responses,
+        &who,
+        |r, k, v| r.insert(k, v),
+        |r| {
+            r.insert(
+                param::PASSWORD_CLAIM_SECRET_BLOCK,
+                input.srp.secret_block.clone(),
+            );
+            r.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
+            r.insert(param::TIMESTAMP, String::from(input.timestamp.as_str()));
+        },
     );
-    responses.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
-    responses.insert(param::TIMESTAMP, String::from(input.timestamp.as_str()));
-    if let Some(hash) = client.secret_hash(username) {
-        responses.insert(param::SECRET_HASH, hash);
-    }
     Ok(responses)
 }

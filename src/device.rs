@@ -21,6 +21,7 @@ use crate::encoding::{
 };
 use crate::error::{Error, Result};
 use crate::group::verifier_in_range;
+use crate::responses::Responder;
 use crate::secret::{EphemeralKey, Password};
 use crate::srp::{ClaimInput, Observer, Unobserved, identity_hash, private_key, verifier};
 use crate::timestamp::Timestamp;
@@ -426,14 +427,11 @@ impl EphemeralKey {
         device: &RememberedDevice,
         username: &str,
     ) -> ChallengeResponses {
-        let mut responses = ChallengeResponses::new(challenge_name::DEVICE_SRP_AUTH);
-        responses.insert(param::USERNAME, String::from(username));
-        responses.insert(param::DEVICE_KEY, device.device_key.clone());
-        responses.insert(param::SRP_A, String::from(self.srp_a()));
-        if let Some(hash) = client.secret_hash(username) {
-            responses.insert(param::SECRET_HASH, hash);
-        }
-        responses
+        Responder::new(client, username)
+            .with_device_key(&device.device_key)
+            .build(challenge_name::DEVICE_SRP_AUTH, |r| {
+                r.insert(param::SRP_A, String::from(self.srp_a()));
+            })
     }
 
     /// Answer a `DEVICE_PASSWORD_VERIFIER` challenge: `USERNAME` (the challenge's),

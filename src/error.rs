@@ -54,8 +54,12 @@ pub enum Error {
     },
     /// The answer does not fit the pending question; the question is still pending.
     AnswerMismatch,
-    /// Cognito refused the request with a service error the sign-in cannot recover from.
-    ServerRefused,
+    /// Cognito refused the request with a service error the sign-in cannot recover from;
+    /// [`SignIn::refusal`](crate::SignIn::refusal) has its code and message.
+    Refused {
+        /// What kind of refusal it is.
+        kind: ServiceErrorKind,
+    },
     /// The server answered a sign-in that keeps the password off the wire (SRP) with the
     /// `PASSWORD` challenge, which would send it in plaintext. Only a flow the caller chose
     /// for it sends the plaintext password.
@@ -80,6 +84,114 @@ pub enum Error {
     StaleTimestamp,
     /// Server side: the `SECRET_HASH` is not the one of the request's user name.
     SecretHashMismatch,
+    /// A [`NEW_PASSWORD_REQUIRED`](crate::Question::NewPassword) answer leaves a required
+    /// attribute without a value; the question is still pending.
+    MissingAttribute,
+    /// A [`NEW_PASSWORD_REQUIRED`](crate::Question::NewPassword) answer sets a required
+    /// attribute that already has a value (Cognito refuses that); the question is still
+    /// pending.
+    AttributeAlreadySet,
+}
+
+/// The Cognito exceptions a sign-in UI must tell apart, from the code of a service error
+/// (`NotAuthorizedException`, also with a `…#` namespace prefix).
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+#[non_exhaustive]
+pub enum ServiceErrorKind {
+    /// `NotAuthorizedException`: wrong password, wrong `SECRET_HASH`, expired session, a
+    /// disabled user, a refused refresh token.
+    NotAuthorized,
+    /// `UserNotFoundException` (only where the pool reveals it).
+    UserNotFound,
+    /// `UserNotConfirmedException`: the user must confirm the sign-up first.
+    UserNotConfirmed,
+    /// `PasswordResetRequiredException`: the user must reset the password.
+    PasswordResetRequired,
+    /// `CodeMismatchException`: a wrong one-time code.
+    CodeMismatch,
+    /// `ExpiredCodeException`: an expired one-time code.
+    ExpiredCode,
+    /// `TooManyFailedAttemptsException`.
+    TooManyFailedAttempts,
+    /// `LimitExceededException`.
+    LimitExceeded,
+    /// `TooManyRequestsException`: throttled.
+    TooManyRequests,
+    /// `InvalidPasswordException`: a new password the pool's policy refuses.
+    InvalidPassword,
+    /// `ResourceNotFoundException`: an unknown client, pool or device.
+    ResourceNotFound,
+    /// `InvalidParameterException`.
+    InvalidParameter,
+    /// `CodeDeliveryFailureException`: a code could not be sent.
+    CodeDeliveryFailure,
+    /// `MFAMethodNotFoundException`.
+    MfaMethodNotFound,
+    /// `InvalidUserPoolConfigurationException`.
+    InvalidUserPoolConfiguration,
+    /// `UnexpectedLambdaException`, `UserLambdaValidationException` or
+    /// `InvalidLambdaResponseException`: a trigger failed.
+    Lambda,
+    /// `InternalErrorException`.
+    InternalError,
+    /// Any other code (kept verbatim in [`ServiceError`](crate::ServiceError)).
+    Other,
+}
+
+impl ServiceErrorKind {
+    /// The kind of an error code as Cognito (or an SDK) reports it: `NotAuthorizedException`,
+    /// with or without a namespace before a `#`.
+    #[must_use]
+    pub fn from_code(code: &str) -> Self {
+        let name = code.rsplit('#').next().unwrap_or(code);
+        match name {
+            "NotAuthorizedException" => Self::NotAuthorized,
+            "UserNotFoundException" => Self::UserNotFound,
+            "UserNotConfirmedException" => Self::UserNotConfirmed,
+            "PasswordResetRequiredException" => Self::PasswordResetRequired,
+            "CodeMismatchException" => Self::CodeMismatch,
+            "ExpiredCodeException" => Self::ExpiredCode,
+            "TooManyFailedAttemptsException" => Self::TooManyFailedAttempts,
+            "LimitExceededException" => Self::LimitExceeded,
+            "TooManyRequestsException" => Self::TooManyRequests,
+            "InvalidPasswordException" => Self::InvalidPassword,
+            "ResourceNotFoundException" => Self::ResourceNotFound,
+            "InvalidParameterException" => Self::InvalidParameter,
+            "CodeDeliveryFailureException" => Self::CodeDeliveryFailure,
+            "MFAMethodNotFoundException" => Self::MfaMethodNotFound,
+            "InvalidUserPoolConfigurationException" => Self::InvalidUserPoolConfiguration,
+            "UnexpectedLambdaException"
+            | "UserLambdaValidationException"
+            | "InvalidLambdaResponseException" => Self::Lambda,
+            "InternalErrorException" => Self::InternalError,
+            _ => Self::Other,
+        }
+    }
+}
+
+impl fmt::Display for ServiceErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotAuthorized => "not authorized",
+            Self::UserNotFound => "user not found",
+            Self::UserNotConfirmed => "user not confirmed",
+            Self::PasswordResetRequired => "password reset required",
+            Self::CodeMismatch => "code mismatch",
+            Self::ExpiredCode => "expired code",
+            Self::TooManyFailedAttempts => "too many failed attempts",
+            Self::LimitExceeded => "limit exceeded",
+            Self::TooManyRequests => "too many requests",
+            Self::InvalidPassword => "invalid password",
+            Self::ResourceNotFound => "resource not found",
+            Self::InvalidParameter => "invalid parameter",
+            Self::CodeDeliveryFailure => "code delivery failure",
+            Self::MfaMethodNotFound => "MFA method not found",
+            Self::InvalidUserPoolConfiguration => "invalid user pool configuration",
+            Self::Lambda => "a Lambda trigger failed",
+            Self::InternalError => "internal error",
+            Self::Other => "other service error",
+        })
+    }
 }
 
 impl fmt::Display for Error {
@@ -100,7 +212,7 @@ impl fmt::Display for Error {
             Self::OutOfOrder => f.write_str("sign-in step called out of order"),
             Self::UnexpectedChallenge { name } => write!(f, "unexpected challenge {name}"),
             Self::AnswerMismatch => f.write_str("answer does not fit the pending question"),
-            Self::ServerRefused => f.write_str("the server refused the sign-in"),
+            Self::Refused { kind } => write!(f, "the server refused the sign-in: {kind}"),
             Self::PasswordDowngrade => {
                 f.write_str("the server asked for the plaintext password in an SRP sign-in")
             }
@@ -113,6 +225,10 @@ impl fmt::Display for Error {
             Self::InvalidTimestamp => f.write_str("malformed TIMESTAMP"),
             Self::StaleTimestamp => f.write_str("TIMESTAMP outside the accepted window"),
             Self::SecretHashMismatch => f.write_str("SECRET_HASH does not match"),
+            Self::MissingAttribute => f.write_str("a required attribute has no value"),
+            Self::AttributeAlreadySet => {
+                f.write_str("a required attribute that already has a value is set")
+            }
         }
     }
 }

@@ -1,8 +1,14 @@
 //! The sans-IO `SignIn` state machine: server answers in, the next request (or a question
 //! for the user) out. No I/O, no async, no SDK dependency, in the spirit of rustls and
 //! quinn-proto: the caller owns the transport and the clock.
+//!
+//! - this file: the machine ([`SignIn`], its states, one handler per kind of challenge);
+//! - [`messages`]: the requests it hands out and the server's answers;
+//! - [`questions`]: what it asks the user and the answers it takes.
 
-use alloc::borrow::ToOwned;
+mod messages;
+mod questions;
+
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -10,13 +16,21 @@ use core::fmt;
 
 use rand_core::TryCryptoRng;
 
-use crate::challenge::{PasswordVerifierChallenge, challenge_name, optional, param};
+pub use messages::{
+    AnalyticsMetadata, Challenge, ContextData, InitiateAuthRequest, NewDeviceMetadata, Request,
+    RequestContext, RespondToAuthChallengeRequest, ServerAnswer, ServiceError, UserContextData,
+};
+pub use questions::{Answer, Question};
+
+use crate::challenge::{
+    CodeChallenge, FirstFactor, PasswordVerifierChallenge, challenge_name, optional, param,
+};
 use crate::client::UserPoolClient;
 use crate::device::{
     DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice,
 };
-use crate::error::{Error, Result};
-use crate::responses::{FirstFactor, Responder};
+use crate::error::{Error, Result, ServiceErrorKind};
+use crate::responses::Responder;
 use crate::secret::{EphemeralKey, Password};
 use crate::timestamp::Timestamp;
 use crate::wire::{AuthParameters, ChallengeResponses};
@@ -25,374 +39,46 @@ use crate::wire::{AuthParameters, ChallengeResponses};
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 #[non_exhaustive]
 pub enum Flow {
-    /// `USER_SRP_AUTH` (the default).
+    /// `USER_SRP_AUTH` (the default): SRP, the password never leaves the client.
     #[default]
     UserSrp,
+    /// `USER_PASSWORD_AUTH` (`ADMIN_USER_PASSWORD_AUTH` with [`SignIn::admin`]): the
+    /// password is sent as it is. Choose it only where the app client must use it.
+    UserPassword,
+    /// `CUSTOM_AUTH` without SRP: the pool's Lambda triggers define every challenge (magic
+    /// links, one-time codes).
+    CustomAuth,
     /// `CUSTOM_AUTH` starting with SRP (`CHALLENGE_NAME` = `SRP_A`); the pool's Lambda
     /// triggers define what follows (typically `CUSTOM_CHALLENGE`).
     CustomAuthWithSrp,
-    /// `USER_AUTH` with `PREFERRED_CHALLENGE` = `PASSWORD_SRP`.
-    UserAuthPasswordSrp,
+    /// `USER_AUTH`, choice-based sign-in, with a `PREFERRED_CHALLENGE` or none (Cognito
+    /// then answers `SELECT_CHALLENGE`). `PASSWORD_SRP` keeps the password on the client,
+    /// `PASSWORD` sends it as it is; `EMAIL_OTP`, `SMS_OTP` and `WEB_AUTHN` need no password.
+    UserAuth {
+        /// `PREFERRED_CHALLENGE`.
+        preferred: Option<FirstFactor>,
+    },
 }
 
-/// `AnalyticsMetadata` of every request: the Amazon Pinpoint endpoint id.
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub struct AnalyticsMetadata {
-    /// `AnalyticsEndpointId`.
-    pub analytics_endpoint_id: String,
-}
-
-/// `UserContextData` of the non-admin operations (advanced security features). `Debug`
-/// redacts `EncodedData`.
-#[derive(Clone, Default, Eq, PartialEq)]
-pub struct UserContextData {
-    /// `IpAddress`.
-    pub ip_address: Option<String>,
-    /// `EncodedData`.
-    pub encoded_data: Option<String>,
-}
-
-/// `ContextData` of the `Admin…` operations (advanced security features). `Debug` redacts
-/// `EncodedData` and the header values (they may carry cookies or credentials).
-#[derive(Clone, Default, Eq, PartialEq)]
-pub struct ContextData {
-    /// `IpAddress`.
-    pub ip_address: String,
-    /// `ServerName`.
-    pub server_name: String,
-    /// `ServerPath`.
-    pub server_path: String,
-    /// `HttpHeaders` as `(headerName, headerValue)`.
-    pub http_headers: Vec<(String, String)>,
-    /// `EncodedData`.
-    pub encoded_data: Option<String>,
-}
-
-/// The fields every request of a sign-in carries besides its own. `Debug` redacts the
-/// `ClientMetadata` values (the keys are printed) and the context data's bearer values.
-#[derive(Clone, Default, Eq, PartialEq)]
-#[non_exhaustive]
-pub struct RequestContext {
-    /// `UserPoolId`: set for the `Admin…` operations only.
-    pub user_pool_id: Option<String>,
-    /// `ClientId`.
-    pub client_id: String,
-    /// `ClientMetadata` (for the pool's Lambda triggers).
-    pub client_metadata: BTreeMap<String, String>,
-    /// `AnalyticsMetadata`.
-    pub analytics_metadata: Option<AnalyticsMetadata>,
-    /// `UserContextData` (non-admin operations).
-    pub user_context_data: Option<UserContextData>,
-    /// `ContextData` (`Admin…` operations).
-    pub context_data: Option<ContextData>,
-}
-
-impl RequestContext {
-    /// Whether the request is for an `Admin…` operation.
-    #[must_use]
-    pub fn is_admin(&self) -> bool {
-        self.user_pool_id.is_some()
-    }
-}
-
-/// An `InitiateAuth` (or `AdminInitiateAuth`) request.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct InitiateAuthRequest {
-    /// `ClientId`, `UserPoolId` (admin), `ClientMetadata`, `AnalyticsMetadata`, context data.
-    pub context: RequestContext,
-    /// `AuthFlow` and `AuthParameters`.
-    pub auth_parameters: AuthParameters,
-}
-
-/// A `RespondToAuthChallenge` (or `AdminRespondToAuthChallenge`) request. `Debug` redacts
-/// the `Session`.
-#[non_exhaustive]
-pub struct RespondToAuthChallengeRequest {
-    /// `ClientId`, `UserPoolId` (admin), `ClientMetadata`, `AnalyticsMetadata`, context data.
-    pub context: RequestContext,
-    /// `ChallengeName` and `ChallengeResponses`.
-    pub challenge_responses: ChallengeResponses,
-    /// `Session`: the latest one Cognito returned (absent when it sent none).
-    pub session: Option<String>,
-}
-
-/// A request to send to Cognito.
-#[derive(Debug)]
-pub enum Request {
-    /// `InitiateAuth`, or `AdminInitiateAuth` when `context.user_pool_id` is set.
-    InitiateAuth(InitiateAuthRequest),
-    /// `RespondToAuthChallenge`, or `AdminRespondToAuthChallenge` when
-    /// `context.user_pool_id` is set.
-    RespondToAuthChallenge(RespondToAuthChallengeRequest),
-}
-
-impl Request {
-    /// The API operation name, e.g. `"AdminRespondToAuthChallenge"`.
-    #[must_use]
-    pub fn operation(&self) -> &'static str {
+impl Flow {
+    /// Whether the flow needs the user's password before `InitiateAuth`.
+    fn needs_password(self) -> bool {
         match self {
-            Self::InitiateAuth(r) if r.context.is_admin() => "AdminInitiateAuth",
-            Self::InitiateAuth(_) => "InitiateAuth",
-            Self::RespondToAuthChallenge(r) if r.context.is_admin() => {
-                "AdminRespondToAuthChallenge"
-            }
-            Self::RespondToAuthChallenge(_) => "RespondToAuthChallenge",
+            Self::UserSrp | Self::UserPassword | Self::CustomAuthWithSrp => true,
+            Self::CustomAuth => false,
+            Self::UserAuth { preferred } => preferred.is_some_and(FirstFactor::needs_password),
         }
     }
 
-    /// The fields shared by every request.
-    #[must_use]
-    pub fn context(&self) -> &RequestContext {
-        match self {
-            Self::InitiateAuth(r) => &r.context,
-            Self::RespondToAuthChallenge(r) => &r.context,
-        }
-    }
-}
-
-/// A challenge Cognito answered with: `ChallengeName`, `ChallengeParameters`, `Session`, and
-/// `AvailableChallenges` (`USER_AUTH`).
-///
-/// `Debug` redacts the `Session` (a bearer value: an `MFA_SETUP` session lets whoever holds
-/// it enrol an authenticator) and every parameter value but the public ones of the SRP and
-/// code-delivery challenges (`SALT`, `SRP_B`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`, `USERNAME`,
-/// `DEVICE_KEY`, `CODE_DELIVERY_*`, `MFAS_*`, `requiredAttributes`).
-#[derive(Clone, Default, Eq, PartialEq)]
-#[non_exhaustive]
-pub struct Challenge {
-    /// `ChallengeName`.
-    pub name: String,
-    /// `ChallengeParameters`.
-    pub parameters: BTreeMap<String, String>,
-    /// `Session`.
-    pub session: Option<String>,
-    /// `AvailableChallenges`.
-    pub available_challenges: Vec<String>,
-}
-
-impl Challenge {
-    /// A challenge from the fields of an SDK response.
-    pub fn new<K, V>(
-        name: &str,
-        parameters: impl IntoIterator<Item = (K, V)>,
-        session: Option<&str>,
-    ) -> Self
-    where
-        K: Into<String>,
-        V: Into<String>,
-    {
-        Self {
-            name: String::from(name),
-            parameters: parameters
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-            session: session.map(String::from),
-            available_challenges: Vec::new(),
-        }
-    }
-
-    /// With `AvailableChallenges` (a `USER_AUTH` response field).
-    #[must_use]
-    pub fn with_available_challenges<S: Into<String>>(
-        mut self,
-        challenges: impl IntoIterator<Item = S>,
-    ) -> Self {
-        self.available_challenges = challenges.into_iter().map(Into::into).collect();
-        self
-    }
-
-    fn parameter(&self, name: &str) -> Option<&str> {
-        self.parameters.get(name).map(String::as_str)
-    }
-}
-
-/// `NewDeviceMetadata` of an `AuthenticationResult`.
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub struct NewDeviceMetadata {
-    /// `DeviceKey`.
-    pub device_key: String,
-    /// `DeviceGroupKey`.
-    pub device_group_key: String,
-}
-
-/// What Cognito answered to the last request.
-#[derive(Clone, Debug, Eq, PartialEq)]
-#[non_exhaustive]
-pub enum ServerAnswer {
-    /// A challenge.
-    Challenge(Challenge),
-    /// An `AuthenticationResult`: the tokens stay with the caller; only `NewDeviceMetadata`
-    /// matters here.
-    Authenticated {
-        /// `AuthenticationResult.NewDeviceMetadata`.
-        new_device_metadata: Option<NewDeviceMetadata>,
-    },
-    /// A service error, by its code (e.g. `ResourceNotFoundException`) and message. Feed it
-    /// so that the machine can take the stale-device path ("Device does not exist.").
-    Error {
-        /// The error code.
-        code: String,
-        /// The error message.
-        message: String,
-    },
-}
-
-/// Something only the user (or the application) can provide. `Debug` redacts the
-/// `MFA_SETUP` session and the values of custom and unknown challenge parameters.
-#[derive(Clone, Eq, PartialEq)]
-#[non_exhaustive]
-pub enum Question {
-    /// A one-time code for `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_OTP`: answer
-    /// [`Answer::Code`].
-    Code {
-        /// The challenge name.
-        challenge: &'static str,
-        /// `CODE_DELIVERY_DELIVERY_MEDIUM`, when sent.
-        delivery_medium: Option<String>,
-        /// `CODE_DELIVERY_DESTINATION` (masked), when sent.
-        destination: Option<String>,
-    },
-    /// A `CUSTOM_CHALLENGE` with its public parameters: answer [`Answer::CustomAnswer`].
-    CustomChallenge {
-        /// The Lambda's public challenge parameters.
-        parameters: BTreeMap<String, String>,
-    },
-    /// `NEW_PASSWORD_REQUIRED`: answer [`Answer::NewPassword`] with a value for each required
-    /// attribute.
-    NewPassword {
-        /// Required attribute names, without the `userAttributes.` prefix.
-        required_attributes: Vec<String>,
-        /// `userAttributes`: the user's current attributes as JSON text, when sent.
-        user_attributes_json: Option<String>,
-    },
-    /// `SELECT_MFA_TYPE`: answer [`Answer::MfaType`] with one of `options`.
-    SelectMfaType {
-        /// `MFAS_CAN_CHOOSE`.
-        options: Vec<String>,
-    },
-    /// `MFA_SETUP`: for TOTP, call `AssociateSoftwareToken` with `session`, let the user add
-    /// the secret to an authenticator, call `VerifySoftwareToken`, and answer
-    /// [`Answer::MfaSetupTotp`] with the session it returned; for email, answer
-    /// [`Answer::MfaSetupEmail`].
-    MfaSetup {
-        /// `MFAS_CAN_SETUP`.
-        options: Vec<String>,
-        /// The challenge's `Session`, for `AssociateSoftwareToken`.
-        session: Option<String>,
-    },
-    /// `SELECT_CHALLENGE` without `PASSWORD_SRP` available: answer [`Answer::FirstFactor`].
-    /// Choosing [`FirstFactorChoice::Password`] sends the password itself (no SRP): offer it
-    /// only where the user expects that.
-    SelectChallenge {
-        /// `AvailableChallenges`.
-        available: Vec<String>,
-    },
-    /// `WEB_AUTHN`: run the authenticator and answer [`Answer::WebAuthnCredential`].
-    WebAuthn {
-        /// `CREDENTIAL_REQUEST_OPTIONS` (JSON text), when sent.
-        credential_request_options: Option<String>,
-    },
-    /// A challenge this crate does not know: answer [`Answer::Responses`].
-    Unknown(Challenge),
-}
-
-/// The first factor the user picked at a `SELECT_CHALLENGE`.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-#[non_exhaustive]
-pub enum FirstFactorChoice {
-    /// `PASSWORD` (the sign-in's password is sent as is).
-    Password,
-    /// `PASSWORD_SRP`.
-    PasswordSrp,
-    /// `EMAIL_OTP`.
-    EmailOtp,
-    /// `SMS_OTP`.
-    SmsOtp,
-    /// `WEB_AUTHN`.
-    WebAuthn,
-}
-
-/// The caller's answer to a [`Question`].
-#[non_exhaustive]
-pub enum Answer {
-    /// The code of [`Question::Code`].
-    Code(String),
-    /// The answer of [`Question::CustomChallenge`].
-    CustomAnswer(String),
-    /// The new password and the `(name, value)` of each required attribute.
-    NewPassword {
-        /// The new password.
-        password: Password,
-        /// Attribute values, names with or without the `userAttributes.` prefix.
-        attributes: Vec<(String, String)>,
-    },
-    /// The MFA type chosen at [`Question::SelectMfaType`].
-    MfaType(String),
-    /// TOTP set up: the `Session` `VerifySoftwareToken` returned.
-    MfaSetupTotp {
-        /// The session to answer `MFA_SETUP` with.
-        session: String,
-    },
-    /// Email MFA set up with this address.
-    MfaSetupEmail {
-        /// The address.
-        email: String,
-    },
-    /// The first factor of [`Question::SelectChallenge`].
-    FirstFactor(FirstFactorChoice),
-    /// The `AuthenticationResponseJSON` of [`Question::WebAuthn`].
-    WebAuthnCredential(String),
-    /// The responses (besides `USERNAME`, `SECRET_HASH`, `DEVICE_KEY`) of
-    /// [`Question::Unknown`].
-    Responses(Vec<(String, String)>),
-}
-
-impl Drop for Answer {
-    fn drop(&mut self) {
-        use zeroize::Zeroize as _;
-        match self {
-            Self::Code(s)
-            | Self::CustomAnswer(s)
-            | Self::MfaType(s)
-            | Self::WebAuthnCredential(s)
-            | Self::MfaSetupTotp { session: s }
-            | Self::MfaSetupEmail { email: s } => s.zeroize(),
-            Self::NewPassword { attributes, .. } => {
-                for (name, value) in attributes.iter_mut() {
-                    name.zeroize();
-                    value.zeroize();
+    /// Whether choosing the flow is choosing to send the password as it is.
+    fn sends_password(self) -> bool {
+        matches!(
+            self,
+            Self::UserPassword
+                | Self::UserAuth {
+                    preferred: Some(FirstFactor::Password)
                 }
-            }
-            Self::Responses(pairs) => {
-                for (name, value) in pairs.iter_mut() {
-                    name.zeroize();
-                    value.zeroize();
-                }
-            }
-            Self::FirstFactor(_) => {}
-        }
-    }
-}
-
-/// Codes, answers and credentials are wiped on drop (the new password is a [`Password`]).
-impl zeroize::ZeroizeOnDrop for Answer {}
-
-impl fmt::Debug for Answer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
-            Self::Code(_) => "Code",
-            Self::CustomAnswer(_) => "CustomAnswer",
-            Self::NewPassword { .. } => "NewPassword",
-            Self::MfaType(t) => return f.debug_tuple("MfaType").field(t).finish(),
-            Self::MfaSetupTotp { .. } => "MfaSetupTotp",
-            Self::MfaSetupEmail { .. } => "MfaSetupEmail",
-            Self::FirstFactor(c) => return f.debug_tuple("FirstFactor").field(c).finish(),
-            Self::WebAuthnCredential(_) => "WebAuthnCredential",
-            Self::Responses(_) => "Responses",
-        };
-        write!(f, "{name}(<redacted>)")
+        )
     }
 }
 
@@ -413,6 +99,9 @@ pub struct DeviceToConfirm {
 pub struct SignedIn {
     /// The internal user name (the challenges' `USERNAME`), e.g. for `REFRESH_TOKEN_AUTH`.
     pub username: String,
+    /// The key of the remembered device this sign-in used (`None` without one, or after a
+    /// stale device was dropped).
+    pub device_key: Option<String>,
     /// A new device to confirm, when Cognito sent `NewDeviceMetadata`.
     pub new_device: Option<DeviceToConfirm>,
     /// Cognito sent `NewDeviceMetadata` but no device could be registered (malformed
@@ -421,6 +110,41 @@ pub struct SignedIn {
     /// The stored device was unknown to Cognito ("Device does not exist.") and was dropped:
     /// delete it from storage.
     pub forget_stored_device: bool,
+}
+
+impl SignedIn {
+    /// The `AuthParameters` of `REFRESH_TOKEN_AUTH` for the tokens of this sign-in:
+    /// `REFRESH_TOKEN`, `SECRET_HASH` over the internal user name (not the alias typed), and
+    /// the `DEVICE_KEY` the tokens belong to (the new device's once Cognito sent
+    /// `NewDeviceMetadata`, else the remembered device's). Send them with
+    /// [`Request::initiate_auth`] or your SDK's `InitiateAuth`.
+    ///
+    /// `GetTokensFromRefreshToken` (which rotates refresh tokens) takes the same refresh
+    /// token with `ClientId`, the raw `ClientSecret` (not a `SECRET_HASH`) and `DeviceKey`:
+    /// [`refresh_device_key`](Self::refresh_device_key).
+    #[must_use]
+    pub fn refresh_token_auth(
+        &self,
+        client: &UserPoolClient,
+        refresh_token: &str,
+    ) -> AuthParameters {
+        AuthParameters::refresh_token_auth(
+            client,
+            &self.username,
+            refresh_token,
+            self.refresh_device_key(),
+        )
+    }
+
+    /// The device key refreshed tokens must name: the new device's, else the remembered
+    /// device's.
+    #[must_use]
+    pub fn refresh_device_key(&self) -> Option<&str> {
+        self.new_device
+            .as_ref()
+            .map(|d| d.device.device_key())
+            .or(self.device_key.as_deref())
+    }
 }
 
 /// What the caller does next.
@@ -445,6 +169,22 @@ enum Pending {
     DeviceClaim(EphemeralKey),
 }
 
+/// What the answer to a pending question goes into.
+enum Resume {
+    /// `InitiateAuth` (the question is the password the flow needs).
+    Initiate,
+    /// The responses to this challenge.
+    Challenge {
+        name: String,
+        session: Option<String>,
+    },
+    /// The `SELECT_CHALLENGE` answer for this factor (the question is the password).
+    Select {
+        factor: FirstFactor,
+        session: Option<String>,
+    },
+}
+
 /// What the machine waits for.
 enum State {
     /// [`SignIn::start`] has not been called.
@@ -452,11 +192,7 @@ enum State {
     /// A request is out.
     AwaitServer(Pending),
     /// A question is out.
-    AwaitUser {
-        question: Question,
-        challenge_name: String,
-        session: Option<String>,
-    },
+    AwaitUser { question: Question, resume: Resume },
     /// Signed in, or failed: nothing more to do.
     Finished,
 }
@@ -483,28 +219,25 @@ struct Attempt {
     device_claim: bool,
 }
 
-/// Responses to send, the ephemeral they leave pending, and a `Session` that replaces the
-/// challenge's (the one `VerifySoftwareToken` returned).
-type Reply = (ChallengeResponses, Pending, Option<String>);
-
-/// A sans-IO Cognito sign-in: `USER_SRP_AUTH` (or `CUSTOM_AUTH` with SRP, or `USER_AUTH`
-/// with `PASSWORD_SRP`), device SRP for a remembered device, every MFA and password
-/// challenge, and device registration at the end.
+/// A sans-IO Cognito sign-in in any flow ([`Flow`]): SRP, plain password, custom
+/// challenges, passwordless and passkey `USER_AUTH`; device SRP for a remembered device,
+/// every MFA and password challenge, and device registration at the end.
 ///
 /// It gets every request right: `SECRET_HASH` over the name as typed in `InitiateAuth` and
 /// over the internal user name in every challenge response, `DEVICE_KEY` in every request of
 /// a sign-in with a remembered device, the latest `Session`, and the caller's
 /// `ClientMetadata`, `AnalyticsMetadata` and context data in every request.
 ///
-/// The password is kept only while it may still be needed: until the SRP claim is answered,
-/// or, with a remembered device, until the sign-in ends (a stale device restarts the sign-in
-/// without it). It never leaves the machine in plaintext unless the caller chose a flow that
-/// sends it (answering `SELECT_CHALLENGE` with [`FirstFactorChoice::Password`]): a server
-/// that answers an SRP sign-in with the `PASSWORD` challenge gets [`Error::PasswordDowngrade`].
-/// Each attempt answers at most one password claim and one device claim, and sends at most
-/// [`SignIn::MAX_ROUNDS`] requests, so a hostile server cannot collect claim transcripts for
-/// offline guessing or keep the sign-in going forever. Ephemerals are consumed by their
-/// claims. `Debug` prints no secret.
+/// The password is optional: a flow that needs one and has none asks for it
+/// ([`Question::Password`]). It is kept only while it may still be needed, and never leaves
+/// the machine in plaintext unless the caller chose a flow that sends it
+/// ([`Flow::UserPassword`], `USER_AUTH` with [`FirstFactor::Password`] preferred or chosen): a
+/// server that answers an SRP sign-in with the `PASSWORD` challenge gets
+/// [`Error::PasswordDowngrade`]. Each attempt answers at most one password claim and one
+/// device claim, and sends at most [`SignIn::MAX_ROUNDS`] requests, so a hostile server
+/// cannot collect claim transcripts for offline guessing or keep the sign-in going forever.
+/// A refusal is [`Error::Refused`] with its kind; [`SignIn::refusal`] has Cognito's code and
+/// message. `Debug` prints no secret.
 ///
 /// ```
 /// use cognito_srp_auth::{SignIn, Step, UserPoolClient, Password};
@@ -522,20 +255,27 @@ pub struct SignIn<R> {
     password: Option<Password>,
     device: Option<RememberedDevice>,
     flow: Flow,
+    preferences: Vec<FirstFactor>,
     context: RequestContext,
     rng: R,
     state: State,
     attempt: Attempt,
-    /// The caller chose a first factor that sends the password as it is.
+    /// The caller chose to send the password as it is (a flow, a preference, an answer).
     plaintext_password_chosen: bool,
     forgot_device: bool,
+    refusal: Option<ServiceError>,
 }
 
 #[cfg(feature = "getrandom")]
 impl SignIn<getrandom::SysRng> {
     /// A sign-in with ephemerals from the operating system's RNG (feature `getrandom`).
+    /// `password` may be `None` (a passwordless flow, or the password asked for later).
     #[must_use]
-    pub fn new(client: UserPoolClient, username: &str, password: Password) -> Self {
+    pub fn new(
+        client: UserPoolClient,
+        username: &str,
+        password: impl Into<Option<Password>>,
+    ) -> Self {
         Self::with_rng(client, username, password, getrandom::SysRng)
     }
 }
@@ -549,29 +289,47 @@ impl<R> SignIn<R> {
     /// The most `(key, value)` pairs an answer may carry ([`Answer::Responses`],
     /// [`Answer::NewPassword`] attributes); more do not fit the question.
     pub const MAX_ANSWER_PAIRS: usize = 100;
+
+    /// Cognito's code and message of the refusal that ended the sign-in
+    /// ([`Error::Refused`]).
+    #[must_use]
+    pub fn refusal(&self) -> Option<&ServiceError> {
+        self.refusal.as_ref()
+    }
+
+    /// Whether the stored device was dropped after "Device does not exist.".
+    #[must_use]
+    pub fn device_forgotten(&self) -> bool {
+        self.forgot_device
+    }
 }
 
 impl<R: TryCryptoRng> SignIn<R> {
     /// A sign-in for `username` as the user typed it (a user name or an alias), with
-    /// ephemerals (and a new device's password and salt) from `rng`.
-    pub fn with_rng(client: UserPoolClient, username: &str, password: Password, rng: R) -> Self {
-        let context = RequestContext {
-            client_id: String::from(client.client_id()),
-            ..RequestContext::default()
-        };
+    /// ephemerals (and a new device's password and salt) from `rng`. `password` may be
+    /// `None`.
+    pub fn with_rng(
+        client: UserPoolClient,
+        username: &str,
+        password: impl Into<Option<Password>>,
+        rng: R,
+    ) -> Self {
+        let context = RequestContext::new(client.client_id());
         Self {
             client,
             typed_username: String::from(username),
             internal_username: None,
-            password: Some(password),
+            password: password.into(),
             device: None,
             flow: Flow::default(),
+            preferences: Vec::new(),
             context,
             rng,
             state: State::New,
             attempt: Attempt::default(),
             plaintext_password_chosen: false,
             forgot_device: false,
+            refusal: None,
         }
     }
 
@@ -587,6 +345,16 @@ impl<R: TryCryptoRng> SignIn<R> {
     #[must_use]
     pub fn with_flow(mut self, flow: Flow) -> Self {
         self.flow = flow;
+        self
+    }
+
+    /// The first factors to pick at `SELECT_CHALLENGE` (`USER_AUTH`), most preferred first:
+    /// the first one offered is chosen without asking. Without a preference (and without a
+    /// `PREFERRED_CHALLENGE` in the flow), the user is asked with the offered ones. Listing
+    /// [`FirstFactor::Password`] is choosing to send the password as it is.
+    #[must_use]
+    pub fn with_first_factors(mut self, preferences: &[FirstFactor]) -> Self {
+        self.preferences = preferences.to_vec();
         self
     }
 
@@ -628,13 +396,8 @@ impl<R: TryCryptoRng> SignIn<R> {
         self
     }
 
-    /// Whether the stored device was dropped after "Device does not exist.".
-    #[must_use]
-    pub fn device_forgotten(&self) -> bool {
-        self.forgot_device
-    }
-
-    /// The first request: `InitiateAuth` (or `AdminInitiateAuth`).
+    /// The first step: `InitiateAuth` (or `AdminInitiateAuth`), or [`Question::Password`]
+    /// when the flow needs a password and none was given.
     ///
     /// # Errors
     /// - [`Error::OutOfOrder`] when the sign-in has already started.
@@ -642,7 +405,9 @@ impl<R: TryCryptoRng> SignIn<R> {
     pub fn start(&mut self) -> Result<Step> {
         match core::mem::replace(&mut self.state, State::Finished) {
             State::New => {
-                let step = self.initiate();
+                self.plaintext_password_chosen =
+                    self.flow.sends_password() || self.preferences.contains(&FirstFactor::Password);
+                let step = self.initiate_or_ask();
                 self.release_if_failed(step)
             }
             other => {
@@ -652,29 +417,65 @@ impl<R: TryCryptoRng> SignIn<R> {
         }
     }
 
+    /// `InitiateAuth`, or the question for the password the flow needs first.
+    fn initiate_or_ask(&mut self) -> Result<Step> {
+        if self.flow.needs_password() && self.password.is_none() {
+            return Ok(self.ask(Question::Password, Resume::Initiate));
+        }
+        self.initiate()
+    }
+
     /// `InitiateAuth`: a new attempt.
     fn initiate(&mut self) -> Result<Step> {
         self.attempt = Attempt::default();
-        let key = EphemeralKey::from_rng(&mut self.rng)?;
-        let username = &self.typed_username;
-        let mut parameters = match self.flow {
-            Flow::UserSrp => AuthParameters::user_srp_auth(&self.client, username, &key),
-            Flow::CustomAuthWithSrp => {
-                AuthParameters::custom_auth_with_srp(&self.client, username, &key)
-            }
-            Flow::UserAuthPasswordSrp => {
-                AuthParameters::user_auth_password_srp(&self.client, username, &key)
-            }
-        };
+        let (mut parameters, pending) = self.auth_parameters()?;
         if let Some(device) = &self.device {
             parameters = parameters.with_device_key(device.device_key());
         }
         self.attempt.requests = 1;
-        self.state = State::AwaitServer(Pending::PasswordClaim(key));
-        Ok(Step::Send(Request::InitiateAuth(InitiateAuthRequest {
-            context: self.context.clone(),
-            auth_parameters: parameters,
-        })))
+        self.state = State::AwaitServer(pending);
+        Ok(Step::Send(Request::initiate_auth(
+            self.context.clone(),
+            parameters,
+        )))
+    }
+
+    /// The flow's `AuthParameters`, and the ephemeral its `SRP_A` came from.
+    fn auth_parameters(&mut self) -> Result<(AuthParameters, Pending)> {
+        let (client, name) = (&self.client, self.typed_username.as_str());
+        let password = || self.password.as_ref().ok_or(Error::OutOfOrder);
+        let srp =
+            |rng: &mut R, build: fn(&UserPoolClient, &str, &EphemeralKey) -> AuthParameters| {
+                let key = EphemeralKey::from_rng(rng)?;
+                Ok((build(client, name, &key), Pending::PasswordClaim(key)))
+            };
+        let plain = |parameters| Ok((parameters, Pending::Nothing));
+        match self.flow {
+            Flow::UserSrp => srp(&mut self.rng, AuthParameters::user_srp_auth),
+            Flow::CustomAuthWithSrp => srp(&mut self.rng, AuthParameters::custom_auth_with_srp),
+            Flow::UserAuth {
+                preferred: Some(FirstFactor::PasswordSrp),
+            } => srp(&mut self.rng, AuthParameters::user_auth_password_srp),
+            Flow::UserPassword if self.context.is_admin() => plain(
+                AuthParameters::admin_user_password_auth(client, name, password()?),
+            ),
+            Flow::UserPassword => plain(AuthParameters::user_password_auth(
+                client,
+                name,
+                password()?,
+            )),
+            Flow::CustomAuth => plain(AuthParameters::custom_auth(client, name)),
+            Flow::UserAuth {
+                preferred: Some(FirstFactor::Password),
+            } => plain(AuthParameters::user_auth_password(
+                client,
+                name,
+                password()?,
+            )),
+            Flow::UserAuth { preferred } => {
+                plain(AuthParameters::user_auth(client, name, preferred).ok_or(Error::OutOfOrder)?)
+            }
+        }
     }
 
     /// The user name for challenge responses: the internal one once known.
@@ -705,13 +506,20 @@ impl<R: TryCryptoRng> SignIn<R> {
         }
         self.attempt.requests += 1;
         self.state = State::AwaitServer(pending);
-        Ok(Step::Send(Request::RespondToAuthChallenge(
-            RespondToAuthChallengeRequest {
-                context: self.context.clone(),
-                challenge_responses: responses,
-                session,
-            },
+        Ok(Step::Send(Request::respond_to_auth_challenge(
+            self.context.clone(),
+            responses,
+            session,
         )))
+    }
+
+    /// The one place that asks: commits the question.
+    fn ask(&mut self, question: Question, resume: Resume) -> Step {
+        self.state = State::AwaitUser {
+            question: question.clone(),
+            resume,
+        };
+        Step::Ask(question)
     }
 
     /// A fresh ephemeral for a user claim (`PASSWORD_SRP`), unless this attempt has already
@@ -735,6 +543,8 @@ impl<R: TryCryptoRng> SignIn<R> {
     /// # Errors
     /// - [`Error::OutOfOrder`] when no request is out (a question is pending, or the sign-in
     ///   has not started or has ended).
+    /// - [`Error::Refused`] for a service error other than a stale device
+    ///   ([`SignIn::refusal`] has its code and message).
     /// - [`Error::UnexpectedChallenge`] for a known challenge this sign-in cannot be in (e.g.
     ///   `DEVICE_SRP_AUTH` without a remembered device, a second `PASSWORD_VERIFIER`).
     /// - [`Error::PasswordDowngrade`] for the `PASSWORD` challenge in a sign-in whose caller
@@ -744,7 +554,6 @@ impl<R: TryCryptoRng> SignIn<R> {
     /// - [`Error::MissingParameter`], [`Error::MalformedParameter`],
     ///   [`Error::IllegalServerB`], [`Error::IllegalScrambler`],
     ///   [`Error::DeviceKeyMismatch`]: a challenge's parameters are unusable.
-    /// - [`Error::ServerRefused`] for a service error other than a stale device.
     /// - [`Error::RandomSource`] when the RNG fails.
     ///
     /// After an error the machine is finished, except after [`Error::OutOfOrder`].
@@ -760,7 +569,8 @@ impl<R: TryCryptoRng> SignIn<R> {
             ServerAnswer::Challenge(challenge) => self.on_challenge(&challenge, pending, now),
             ServerAnswer::Authenticated {
                 new_device_metadata,
-            } => Ok(self.on_authenticated(new_device_metadata)),
+                access_token,
+            } => Ok(self.on_authenticated(new_device_metadata, access_token.as_deref())),
             ServerAnswer::Error { code, message } => self.on_error(&code, &message),
         };
         self.release_if_failed(step)
@@ -776,13 +586,17 @@ impl<R: TryCryptoRng> SignIn<R> {
         step
     }
 
+    /// A service error: the stale-device restart, or the end.
     fn on_error(&mut self, code: &str, message: &str) -> Result<Step> {
-        let stale_device = code.contains("ResourceNotFoundException")
+        let refusal = ServiceError::new(code, message);
+        let stale_device = refusal.kind == ServiceErrorKind::ResourceNotFound
             && message.contains("Device does not exist")
             && self.device.is_some()
-            && self.password.is_some();
+            && (self.password.is_some() || !self.flow.needs_password());
         if !stale_device {
-            return Err(Error::ServerRefused);
+            let kind = refusal.kind;
+            self.refusal = Some(refusal);
+            return Err(Error::Refused { kind });
         }
         self.device = None;
         self.forgot_device = true;
@@ -819,20 +633,15 @@ impl<R: TryCryptoRng> SignIn<R> {
                 let responses = self.responder().password_srp(&key);
                 self.commit(Pending::PasswordClaim(key), responses, session)
             }
-            challenge_name::PASSWORD => {
-                let password = self
-                    .password
-                    .as_ref()
-                    .filter(|_| self.plaintext_password_chosen)
-                    .ok_or(Error::PasswordDowngrade)?;
-                let responses = self.responder().password(password);
-                self.release_password_unless_device();
-                self.commit(Pending::Nothing, responses, session)
-            }
+            challenge_name::PASSWORD => self.on_password(session),
             challenge_name::SELECT_CHALLENGE => self.on_select_challenge(challenge),
-            name => {
-                let question = question_for(name, challenge)?;
-                Ok(self.ask(question, challenge))
+            _ => {
+                let question = questions::question_for(challenge)?;
+                let resume = Resume::Challenge {
+                    name: challenge.name.clone(),
+                    session,
+                };
+                Ok(self.ask(question, resume))
             }
         }
     }
@@ -908,43 +717,97 @@ impl<R: TryCryptoRng> SignIn<R> {
         Ok(responses)
     }
 
-    /// `SELECT_CHALLENGE`: `PASSWORD_SRP` when offered (or nothing is listed) and a password
-    /// is held; otherwise the user chooses.
-    fn on_select_challenge(&mut self, challenge: &Challenge) -> Result<Step> {
-        let srp_available = challenge.available_challenges.is_empty()
-            || challenge
-                .available_challenges
-                .iter()
-                .any(|c| c == challenge_name::PASSWORD_SRP);
-        if srp_available && self.password.is_some() {
-            let key = self.user_claim_key(challenge_name::SELECT_CHALLENGE)?;
-            let responses = self
-                .responder()
-                .select_challenge(&FirstFactor::PasswordSrp(&key));
-            return self.commit(
-                Pending::PasswordClaim(key),
-                responses,
-                challenge.session.clone(),
-            );
+    /// `PASSWORD`: answered only in a sign-in whose caller chose to send the password.
+    fn on_password(&mut self, session: Option<String>) -> Result<Step> {
+        if !self.plaintext_password_chosen {
+            return Err(Error::PasswordDowngrade);
         }
-        let question = Question::SelectChallenge {
-            available: challenge.available_challenges.clone(),
-        };
-        Ok(self.ask(question, challenge))
+        if self.password.is_none() {
+            let resume = Resume::Challenge {
+                name: String::from(challenge_name::PASSWORD),
+                session,
+            };
+            return Ok(self.ask(Question::Password, resume));
+        }
+        self.send_password(session)
     }
 
-    fn ask(&mut self, question: Question, challenge: &Challenge) -> Step {
-        self.state = State::AwaitUser {
-            question: question.clone(),
-            challenge_name: challenge.name.clone(),
-            session: challenge.session.clone(),
+    /// The `PASSWORD` challenge's responses, with the password held.
+    fn send_password(&mut self, session: Option<String>) -> Result<Step> {
+        let password = self.password.as_ref().ok_or(Error::OutOfOrder)?;
+        let responses = self.responder().password(password);
+        self.release_password_unless_device();
+        self.commit(Pending::Nothing, responses, session)
+    }
+
+    /// `SELECT_CHALLENGE`: the first preferred factor offered, or the user's choice.
+    fn on_select_challenge(&mut self, challenge: &Challenge) -> Result<Step> {
+        let available: Vec<FirstFactor> = challenge
+            .available_challenges
+            .iter()
+            .filter_map(|name| FirstFactor::from_wire(name))
+            .collect();
+        let preferred = match self.flow {
+            Flow::UserAuth { preferred } => preferred,
+            _ => None,
         };
-        Step::Ask(question)
+        let pick = preferred
+            .into_iter()
+            .chain(self.preferences.iter().copied())
+            .find(|f| available.is_empty() || available.contains(f));
+        match pick {
+            Some(factor) => self.select(factor, challenge.session.clone()),
+            None => {
+                let resume = Resume::Challenge {
+                    name: challenge.name.clone(),
+                    session: challenge.session.clone(),
+                };
+                Ok(self.ask(Question::SelectChallenge { available }, resume))
+            }
+        }
+    }
+
+    /// Answer `SELECT_CHALLENGE` with `factor`, asking for the password first when it needs
+    /// one and none is held.
+    fn select(&mut self, factor: FirstFactor, session: Option<String>) -> Result<Step> {
+        if factor.needs_password() && self.password.is_none() {
+            return Ok(self.ask(Question::Password, Resume::Select { factor, session }));
+        }
+        let (responses, pending) = match factor {
+            FirstFactor::PasswordSrp => {
+                let key = self.user_claim_key(challenge_name::SELECT_CHALLENGE)?;
+                let responses = self.responder().select_password_srp(&key);
+                (responses, Pending::PasswordClaim(key))
+            }
+            FirstFactor::Password => {
+                // The caller chose to send the password as it is.
+                self.plaintext_password_chosen = true;
+                let password = self.password.as_ref().ok_or(Error::OutOfOrder)?;
+                let responses = self.responder().select_password(password);
+                self.release_password_unless_device();
+                (responses, Pending::Nothing)
+            }
+            other => {
+                let responses = self
+                    .responder()
+                    .select_challenge(other)
+                    .ok_or(Error::OutOfOrder)?;
+                (responses, Pending::Nothing)
+            }
+        };
+        self.commit(pending, responses, session)
     }
 
     /// Tokens were issued: the sign-in succeeded, whatever happens to a new device.
-    fn on_authenticated(&mut self, metadata: Option<NewDeviceMetadata>) -> Step {
+    fn on_authenticated(
+        &mut self,
+        metadata: Option<NewDeviceMetadata>,
+        access_token: Option<&str>,
+    ) -> Step {
         self.password = None;
+        if let Some(name) = access_token.and_then(messages::token_username) {
+            self.internal_username = Some(name);
+        }
         let (new_device, device_registration_error) = match metadata {
             Some(m) => {
                 match RememberedDevice::register(&m.device_key, &m.device_group_key, &mut self.rng)
@@ -957,6 +820,7 @@ impl<R: TryCryptoRng> SignIn<R> {
         };
         Step::Done(SignedIn {
             username: String::from(self.username()),
+            device_key: self.device.as_ref().map(|d| String::from(d.device_key())),
             new_device,
             device_registration_error,
             forget_stored_device: self.forgot_device,
@@ -967,58 +831,64 @@ impl<R: TryCryptoRng> SignIn<R> {
     ///
     /// # Errors
     /// - [`Error::OutOfOrder`] when no question is pending.
-    /// - [`Error::AnswerMismatch`] when the answer does not fit the question, or carries more
-    ///   than [`SignIn::MAX_ANSWER_PAIRS`] pairs (the question stays pending: answer again).
+    /// - [`Error::AnswerMismatch`] when the answer does not fit the question (another kind,
+    ///   a first factor that was not offered, more than [`SignIn::MAX_ANSWER_PAIRS`] pairs),
+    ///   [`Error::MissingAttribute`] or [`Error::AttributeAlreadySet`] for a
+    ///   `NEW_PASSWORD_REQUIRED` answer that leaves a required attribute unset or sets one
+    ///   that has a value: the question stays pending, answer again.
     /// - [`Error::ClaimLimit`] for `PASSWORD_SRP` chosen after this attempt's password
     ///   claim; [`Error::RoundLimit`] after [`SignIn::MAX_ROUNDS`] requests.
     /// - [`Error::RandomSource`] when the RNG fails.
     pub fn answer(&mut self, answer: Answer) -> Result<Step> {
-        let (question, name, session) = match core::mem::replace(&mut self.state, State::Finished) {
-            State::AwaitUser {
-                question,
-                challenge_name,
-                session,
-            } => (question, challenge_name, session),
+        let (question, resume) = match core::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitUser { question, resume } => (question, resume),
             other => {
                 self.state = other;
                 return Err(Error::OutOfOrder);
             }
         };
-        match self.reply(&question, &name, &answer) {
-            Ok(Some((responses, pending, new_session))) => {
-                let step = self.commit(pending, responses, new_session.or(session));
-                self.release_if_failed(step)
+        if let Err(e) = question.check(&answer, Self::MAX_ANSWER_PAIRS) {
+            self.state = State::AwaitUser { question, resume };
+            return Err(e);
+        }
+        let step = self.resume(resume, answer);
+        self.release_if_failed(step)
+    }
+
+    /// Carry on with a (fitting) answer where the question left off.
+    fn resume(&mut self, resume: Resume, mut answer: Answer) -> Result<Step> {
+        if let Answer::Password(password) = &mut answer {
+            let password = core::mem::replace(password, Password::new(String::new()));
+            self.password = Some(password);
+        }
+        match resume {
+            Resume::Initiate => self.initiate(),
+            Resume::Select { factor, session } => self.select(factor, session),
+            Resume::Challenge { session, .. } if matches!(answer, Answer::Password(_)) => {
+                self.send_password(session)
             }
-            Ok(None) => {
-                self.state = State::AwaitUser {
-                    question,
-                    challenge_name: name,
-                    session,
-                };
-                Err(Error::AnswerMismatch)
-            }
-            Err(e) => self.release_if_failed(Err(e)),
+            Resume::Challenge { name, session } => self.respond(&name, session, &mut answer),
         }
     }
 
-    /// The responses an answer gives to a question; `None` when it does not fit.
-    fn reply(&mut self, question: &Question, name: &str, answer: &Answer) -> Result<Option<Reply>> {
+    /// The responses an answer gives to the challenge `name`.
+    fn respond(
+        &mut self,
+        name: &str,
+        session: Option<String>,
+        answer: &mut Answer,
+    ) -> Result<Step> {
         let r = self.responder();
-        let responses = match (question, answer) {
-            (Question::Code { challenge, .. }, Answer::Code(code)) => match *challenge {
-                challenge_name::SMS_MFA => r.sms_mfa(code),
-                challenge_name::SOFTWARE_TOKEN_MFA => r.software_token_mfa(code),
-                challenge_name::EMAIL_OTP => r.email_otp(code),
-                _ => r.sms_otp(code),
-            },
-            (Question::CustomChallenge { .. }, Answer::CustomAnswer(a)) => r.custom_challenge(a),
-            (
-                Question::NewPassword { .. },
-                Answer::NewPassword {
-                    password,
-                    attributes,
-                },
-            ) if attributes.len() <= Self::MAX_ANSWER_PAIRS => {
+        let responses = match answer {
+            Answer::Code(code) => {
+                let challenge = CodeChallenge::from_wire(name).ok_or(Error::AnswerMismatch)?;
+                r.code(challenge, code)
+            }
+            Answer::CustomAnswer(a) => r.custom_challenge(a),
+            Answer::NewPassword {
+                password,
+                attributes,
+            } => {
                 let pairs: Vec<(&str, &str)> = attributes
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -1027,358 +897,25 @@ impl<R: TryCryptoRng> SignIn<R> {
                 self.release_password_unless_device();
                 responses
             }
-            (Question::SelectMfaType { .. }, Answer::MfaType(t)) => r.select_mfa_type(t),
-            (Question::MfaSetup { .. }, Answer::MfaSetupTotp { session }) => {
-                return Ok(Some((
-                    r.mfa_setup(),
-                    Pending::Nothing,
-                    Some(session.clone()),
-                )));
+            Answer::MfaType(t) => r.select_mfa_type(t),
+            Answer::MfaSetupTotp { session: s } => {
+                let responses = r.mfa_setup();
+                let session = Some(core::mem::take(s));
+                return self.commit(Pending::Nothing, responses, session);
             }
-            (Question::MfaSetup { .. }, Answer::MfaSetupEmail { email }) => {
-                r.mfa_setup_email(email)
-            }
-            (Question::SelectChallenge { .. }, Answer::FirstFactor(choice)) => {
-                return self.first_factor(*choice);
-            }
-            (Question::WebAuthn { .. }, Answer::WebAuthnCredential(c)) => r.web_authn(c),
-            (Question::Unknown(_), Answer::Responses(pairs))
-                if pairs.len() <= Self::MAX_ANSWER_PAIRS =>
-            {
+            Answer::MfaSetupEmail { email } => r.mfa_setup_email(email),
+            Answer::FirstFactor(factor) => return self.select(*factor, session),
+            Answer::WebAuthnCredential(c) => r.web_authn(c),
+            Answer::Responses(pairs) => {
                 let pairs: Vec<(&str, &str)> = pairs
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
                 r.other(name, &pairs)
             }
-            _ => return Ok(None),
+            Answer::Password(_) => return Err(Error::AnswerMismatch),
         };
-        Ok(Some((responses, Pending::Nothing, None)))
-    }
-
-    /// The `SELECT_CHALLENGE` answer for the first factor the user chose.
-    fn first_factor(&mut self, choice: FirstFactorChoice) -> Result<Option<Reply>> {
-        let factor = match choice {
-            FirstFactorChoice::Password => {
-                let Some(password) = &self.password else {
-                    return Ok(None);
-                };
-                // The caller chose to send the password as it is.
-                self.plaintext_password_chosen = true;
-                let responses = self
-                    .responder()
-                    .select_challenge(&FirstFactor::Password(password));
-                self.release_password_unless_device();
-                return Ok(Some((responses, Pending::Nothing, None)));
-            }
-            FirstFactorChoice::PasswordSrp => {
-                let key = self.user_claim_key(challenge_name::SELECT_CHALLENGE)?;
-                let responses = self
-                    .responder()
-                    .select_challenge(&FirstFactor::PasswordSrp(&key));
-                return Ok(Some((responses, Pending::PasswordClaim(key), None)));
-            }
-            FirstFactorChoice::EmailOtp => FirstFactor::EmailOtp,
-            FirstFactorChoice::SmsOtp => FirstFactor::SmsOtp,
-            FirstFactorChoice::WebAuthn => FirstFactor::WebAuthn,
-        };
-        let responses = self.responder().select_challenge(&factor);
-        Ok(Some((responses, Pending::Nothing, None)))
-    }
-}
-
-/// The question a user-answered challenge asks.
-fn question_for(name: &str, challenge: &Challenge) -> Result<Question> {
-    let text = |key: &str| challenge.parameter(key).map(String::from);
-    let list = |key: &'static str| -> Result<Vec<String>> {
-        match challenge.parameter(key) {
-            Some(json) => {
-                parse_json_string_array(json).ok_or(Error::MalformedParameter { name: key })
-            }
-            None => Ok(Vec::new()),
-        }
-    };
-    let code = |challenge: &'static str| Question::Code {
-        challenge,
-        delivery_medium: text(param::CODE_DELIVERY_DELIVERY_MEDIUM),
-        destination: text(param::CODE_DELIVERY_DESTINATION),
-    };
-    Ok(match name {
-        challenge_name::SMS_MFA => code(challenge_name::SMS_MFA),
-        challenge_name::SOFTWARE_TOKEN_MFA => code(challenge_name::SOFTWARE_TOKEN_MFA),
-        challenge_name::EMAIL_OTP => code(challenge_name::EMAIL_OTP),
-        challenge_name::SMS_OTP => code(challenge_name::SMS_OTP),
-        challenge_name::CUSTOM_CHALLENGE => {
-            let mut parameters = challenge.parameters.clone();
-            parameters.remove(param::USERNAME);
-            Question::CustomChallenge { parameters }
-        }
-        challenge_name::NEW_PASSWORD_REQUIRED => Question::NewPassword {
-            required_attributes: list(param::REQUIRED_ATTRIBUTES)?
-                .into_iter()
-                .map(|a| {
-                    a.strip_prefix(param::USER_ATTRIBUTES_PREFIX)
-                        .map_or(a.clone(), ToOwned::to_owned)
-                })
-                .collect(),
-            user_attributes_json: text(param::USER_ATTRIBUTES),
-        },
-        challenge_name::SELECT_MFA_TYPE => Question::SelectMfaType {
-            options: list(param::MFAS_CAN_CHOOSE)?,
-        },
-        challenge_name::MFA_SETUP => Question::MfaSetup {
-            options: list(param::MFAS_CAN_SETUP)?,
-            session: challenge.session.clone(),
-        },
-        challenge_name::WEB_AUTHN => Question::WebAuthn {
-            credential_request_options: text(param::CREDENTIAL_REQUEST_OPTIONS),
-        },
-        _ => Question::Unknown(challenge.clone()),
-    })
-}
-
-/// Parse a JSON array of strings (`["a","b"]`), as Cognito sends `requiredAttributes`,
-/// `MFAS_CAN_CHOOSE` and `MFAS_CAN_SETUP`. `None` for anything else.
-fn parse_json_string_array(text: &str) -> Option<Vec<String>> {
-    let mut chars = text.trim().chars().peekable();
-    let mut out = Vec::new();
-    let skip_ws = |chars: &mut core::iter::Peekable<core::str::Chars<'_>>| {
-        while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
-            chars.next();
-        }
-    };
-    if chars.next()? != '[' {
-        return None;
-    }
-    skip_ws(&mut chars);
-    if chars.peek() == Some(&']') {
-        chars.next();
-        return chars.next().is_none().then_some(out);
-    }
-    loop {
-        skip_ws(&mut chars);
-        if chars.next()? != '"' {
-            return None;
-        }
-        let mut s = String::new();
-        loop {
-            match chars.next()? {
-                '"' => break,
-                '\\' => match chars.next()? {
-                    '"' => s.push('"'),
-                    '\\' => s.push('\\'),
-                    '/' => s.push('/'),
-                    'b' => s.push('\u{8}'),
-                    'f' => s.push('\u{c}'),
-                    'n' => s.push('\n'),
-                    'r' => s.push('\r'),
-                    't' => s.push('\t'),
-                    'u' => {
-                        let mut code: u32 = 0;
-                        for _ in 0..4 {
-                            code = code * 16 + chars.next()?.to_digit(16)?;
-                        }
-                        // Surrogate pairs are not expected in attribute names; a lone or
-                        // paired surrogate is refused rather than guessed.
-                        s.push(char::from_u32(code)?);
-                    }
-                    _ => return None,
-                },
-                c if u32::from(c) < 0x20 => return None,
-                c => s.push(c),
-            }
-        }
-        out.push(s);
-        skip_ws(&mut chars);
-        match chars.next()? {
-            ',' => continue,
-            ']' => break,
-            _ => return None,
-        }
-    }
-    chars.next().is_none().then_some(out)
-}
-
-/// Prints `<redacted>` in place of a bearer or secret value.
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// `Some(<redacted>)` or `None`.
-fn redacted<T>(value: Option<&T>) -> Option<Redacted> {
-    value.map(|_| Redacted)
-}
-
-/// A map printed with its keys and `<redacted>` values, except the keys in `public`.
-struct KeysOnly<'a, I> {
-    entries: I,
-    public: &'a [&'a str],
-}
-
-impl<'a, I, K, V> fmt::Debug for KeysOnly<'a, I>
-where
-    I: Iterator<Item = (K, V)> + Clone,
-    K: AsRef<str>,
-    V: AsRef<str>,
-{
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut map = f.debug_map();
-        for (k, v) in self.entries.clone() {
-            let (k, v) = (k.as_ref(), v.as_ref());
-            if self.public.contains(&k) {
-                map.entry(&k, &v);
-            } else {
-                map.entry(&k, &Redacted);
-            }
-        }
-        map.finish()
-    }
-}
-
-/// Challenge parameters whose values `Debug` prints: public by protocol.
-const PUBLIC_PARAMETERS: &[&str] = &[
-    param::SALT,
-    param::SRP_B,
-    param::SECRET_BLOCK,
-    param::USER_ID_FOR_SRP,
-    param::USERNAME,
-    param::DEVICE_KEY,
-    param::CODE_DELIVERY_DELIVERY_MEDIUM,
-    param::CODE_DELIVERY_DESTINATION,
-    param::MFAS_CAN_CHOOSE,
-    param::MFAS_CAN_SETUP,
-    param::REQUIRED_ATTRIBUTES,
-];
-
-impl fmt::Debug for UserContextData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserContextData")
-            .field("ip_address", &self.ip_address)
-            .field("encoded_data", &redacted(self.encoded_data.as_ref()))
-            .finish()
-    }
-}
-
-impl fmt::Debug for ContextData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = KeysOnly {
-            entries: self.http_headers.iter().map(|(k, v)| (k, v)),
-            public: &[],
-        };
-        f.debug_struct("ContextData")
-            .field("ip_address", &self.ip_address)
-            .field("server_name", &self.server_name)
-            .field("server_path", &self.server_path)
-            .field("http_headers", &headers)
-            .field("encoded_data", &redacted(self.encoded_data.as_ref()))
-            .finish()
-    }
-}
-
-impl fmt::Debug for RequestContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let metadata = KeysOnly {
-            entries: self.client_metadata.iter(),
-            public: &[],
-        };
-        f.debug_struct("RequestContext")
-            .field("user_pool_id", &self.user_pool_id)
-            .field("client_id", &self.client_id)
-            .field("client_metadata", &metadata)
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("user_context_data", &self.user_context_data)
-            .field("context_data", &self.context_data)
-            .finish()
-    }
-}
-
-impl fmt::Debug for RespondToAuthChallengeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RespondToAuthChallengeRequest")
-            .field("context", &self.context)
-            .field("challenge_responses", &self.challenge_responses)
-            .field("session", &redacted(self.session.as_ref()))
-            .finish()
-    }
-}
-
-impl fmt::Debug for Challenge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parameters = KeysOnly {
-            entries: self.parameters.iter(),
-            public: PUBLIC_PARAMETERS,
-        };
-        f.debug_struct("Challenge")
-            .field("name", &self.name)
-            .field("parameters", &parameters)
-            .field("session", &redacted(self.session.as_ref()))
-            .field("available_challenges", &self.available_challenges)
-            .finish()
-    }
-}
-
-impl fmt::Debug for Question {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Code {
-                challenge,
-                delivery_medium,
-                destination,
-            } => f
-                .debug_struct("Code")
-                .field("challenge", challenge)
-                .field("delivery_medium", delivery_medium)
-                .field("destination", destination)
-                .finish(),
-            Self::CustomChallenge { parameters } => f
-                .debug_struct("CustomChallenge")
-                .field(
-                    "parameters",
-                    &KeysOnly {
-                        entries: parameters.iter(),
-                        public: &[],
-                    },
-                )
-                .finish(),
-            Self::NewPassword {
-                required_attributes,
-                user_attributes_json,
-            } => f
-                .debug_struct("NewPassword")
-                .field("required_attributes", required_attributes)
-                .field(
-                    "user_attributes_json",
-                    &redacted(user_attributes_json.as_ref()),
-                )
-                .finish(),
-            Self::SelectMfaType { options } => f
-                .debug_struct("SelectMfaType")
-                .field("options", options)
-                .finish(),
-            Self::MfaSetup { options, session } => f
-                .debug_struct("MfaSetup")
-                .field("options", options)
-                .field("session", &redacted(session.as_ref()))
-                .finish(),
-            Self::SelectChallenge { available } => f
-                .debug_struct("SelectChallenge")
-                .field("available", available)
-                .finish(),
-            Self::WebAuthn {
-                credential_request_options,
-            } => f
-                .debug_struct("WebAuthn")
-                .field(
-                    "credential_request_options",
-                    &redacted(credential_request_options.as_ref()),
-                )
-                .finish(),
-            Self::Unknown(challenge) => f.debug_tuple("Unknown").field(challenge).finish(),
-        }
+        self.commit(Pending::Nothing, responses, session)
     }
 }
 
@@ -1392,42 +929,7 @@ impl<R> fmt::Debug for SignIn<R> {
             .field("flow", &self.flow)
             .field("state", &self.state.name())
             .field("holds_password", &self.password.is_some())
+            .field("refusal", &self.refusal)
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_string_arrays() {
-        let p = parse_json_string_array;
-        assert_eq!(p("[]"), Some(Vec::new()));
-        assert_eq!(
-            p(" [ \"a\" , \"b\" ] "),
-            Some(alloc::vec!["a".into(), "b".into()])
-        );
-        assert_eq!(
-            p(r#"["userAttributes.email","x\"y\\z\u00e9"]"#),
-            Some(alloc::vec![
-                "userAttributes.email".into(),
-                "x\"y\\zé".into()
-            ])
-        );
-        for bad in [
-            "",
-            "[",
-            "[\"a\"",
-            "[\"a\",]",
-            "[a]",
-            "[\"a\"] x",
-            "{}",
-            "[\"\\x\"]",
-            "[\"\\ud800\"]",
-            "[1]",
-        ] {
-            assert_eq!(p(bad), None, "{bad:?}");
-        }
     }
 }

@@ -26,17 +26,18 @@ mod timestamp;
 mod wire;
 
 pub use challenge::{
-    AuthParameters, ChallengeResponses, PasswordVerifierChallenge, auth_flow, challenge_name, param,
+    AuthParameters, ChallengeResponses, CodeChallenge, FirstFactor, PasswordVerifierChallenge,
+    auth_flow, challenge_name, param,
 };
 pub use client::{UserPoolClient, pool_name};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
-pub use error::{Error, Result};
+pub use error::{Error, Result, ServiceErrorKind};
 pub use flow::{
-    AnalyticsMetadata, Answer, Challenge, ContextData, DeviceToConfirm, FirstFactorChoice, Flow,
-    InitiateAuthRequest, NewDeviceMetadata, Question, Request, RequestContext,
-    RespondToAuthChallengeRequest, ServerAnswer, SignIn, SignedIn, Step, UserContextData,
+    AnalyticsMetadata, Answer, Challenge, ContextData, DeviceToConfirm, Flow, InitiateAuthRequest,
+    NewDeviceMetadata, Question, Request, RequestContext, RespondToAuthChallengeRequest,
+    ServerAnswer, ServiceError, SignIn, SignedIn, Step, UserContextData,
 };
-pub use responses::{FirstFactor, Responder};
+pub use responses::Responder;
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;

@@ -1,25 +1,61 @@
 //! Typed builders for the `ChallengeResponses` of every challenge, and the `AuthParameters`
-//! of `InitiateAuth` / `AdminInitiateAuth`.
+//! of `InitiateAuth` / `AdminInitiateAuth`. One function, [`identify`], writes the
+//! `USERNAME`, `SECRET_HASH` and `DEVICE_KEY` of every map.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 
-use crate::challenge::{auth_flow, challenge_name, param};
+use crate::challenge::{CodeChallenge, FirstFactor, auth_flow, challenge_name, param};
 use crate::client::UserPoolClient;
 use crate::secret::{EphemeralKey, Password};
 use crate::wire::{AuthParameters, ChallengeResponses};
 
+/// Who a request speaks for: written into every `ChallengeResponses` and `AuthParameters`.
+#[derive(Clone, Copy)]
+pub(crate) struct Identity<'a> {
+    pub(crate) client: &'a UserPoolClient,
+    /// `USERNAME`, and the name `SECRET_HASH` is computed over.
+    pub(crate) username: &'a str,
+    /// Whether `USERNAME` itself is sent (`REFRESH_TOKEN_AUTH` sends only `SECRET_HASH`).
+    pub(crate) send_username: bool,
+    pub(crate) device_key: Option<&'a str>,
+}
+
+/// The one writer of the keys every map carries: `USERNAME` (unless `send_username` is off),
+/// then the map's own keys (`fill`), then `SECRET_HASH` over that user name when the client
+/// has a secret, then `DEVICE_KEY` with a remembered device.
+pub(crate) fn identify<M>(
+    map: &mut M,
+    who: &Identity<'_>,
+    insert: fn(&mut M, &'static str, String),
+    fill: impl FnOnce(&mut M),
+) {
+    if who.send_username {
+        insert(map, param::USERNAME, String::from(who.username));
+    }
+    fill(map);
+    if let Some(hash) = who.client.secret_hash(who.username) {
+        insert(map, param::SECRET_HASH, hash);
+    }
+    if let Some(device_key) = who.device_key {
+        insert(map, param::DEVICE_KEY, String::from(device_key));
+    }
+}
+
 /// Builds the `ChallengeResponses` of one sign-in with the glue every response needs:
 /// `USERNAME` (the internal user name once a challenge has revealed it), `SECRET_HASH` over
 /// that same name when the app client has a secret, and `DEVICE_KEY` when the client holds a
-/// remembered device (spec section 12.3: sent with every response of the sign-in).
+/// remembered device (sent with every response of the sign-in).
 ///
 /// ```
-/// use cognito_srp_auth::{ClientSecret, Responder, UserPoolClient};
+/// use cognito_srp_auth::{ClientSecret, CodeChallenge, Responder, UserPoolClient};
 ///
 /// let client = UserPoolClient::new("us-east-1_Abc", "123abd")?
 ///     .with_client_secret(ClientSecret::from("clientSecret"));
-/// let responses = Responder::new(&client, "test").with_device_key("us-east-1_dev").sms_mfa("123456");
+/// let responses = Responder::new(&client, "test")
+///     .with_device_key("us-east-1_dev")
+///     .code(CodeChallenge::SmsMfa, "123456");
 /// assert_eq!(responses.challenge_name(), "SMS_MFA");
 /// assert_eq!(responses.get("SMS_MFA_CODE"), Some("123456"));
 /// assert_eq!(responses.get("USERNAME"), Some("test"));
@@ -32,22 +68,6 @@ pub struct Responder<'a> {
     client: &'a UserPoolClient,
     username: &'a str,
     device_key: Option<&'a str>,
-}
-
-/// The first factor chosen in a `SELECT_CHALLENGE` answer (`USER_AUTH`).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FirstFactor<'a> {
-    /// `PASSWORD`, with the password.
-    Password(&'a Password),
-    /// `PASSWORD_SRP`, with the `SRP_A` of a fresh ephemeral (a `PASSWORD_VERIFIER` follows).
-    PasswordSrp(&'a EphemeralKey),
-    /// `EMAIL_OTP` (an `EMAIL_OTP` challenge follows).
-    EmailOtp,
-    /// `SMS_OTP` (an `SMS_OTP` challenge follows).
-    SmsOtp,
-    /// `WEB_AUTHN` (a `WEB_AUTHN` challenge follows).
-    WebAuthn,
 }
 
 impl<'a> Responder<'a> {
@@ -70,52 +90,28 @@ impl<'a> Responder<'a> {
     }
 
     /// `USERNAME`, the answer's own keys (via `fill`), then `SECRET_HASH` and `DEVICE_KEY`.
-    fn build(
+    pub(crate) fn build(
         &self,
-        name: impl Into<alloc::borrow::Cow<'static, str>>,
+        name: impl Into<Cow<'static, str>>,
         fill: impl FnOnce(&mut ChallengeResponses),
     ) -> ChallengeResponses {
         let mut responses = ChallengeResponses::new(name);
-        responses.insert(param::USERNAME, String::from(self.username));
-        fill(&mut responses);
-        if let Some(hash) = self.client.secret_hash(self.username) {
-            responses.insert(param::SECRET_HASH, hash);
-        }
-        if let Some(device_key) = self.device_key {
-            responses.insert(param::DEVICE_KEY, String::from(device_key));
-        }
+        let who = Identity {
+            client: self.client,
+            username: self.username,
+            send_username: true,
+            device_key: self.device_key,
+        };
+        identify(&mut responses, &who, |r, k, v| r.insert(k, v), fill);
         responses
     }
 
-    /// `SMS_MFA`: `SMS_MFA_CODE`.
+    /// A code challenge (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_OTP`): its code
+    /// key (`SMS_MFA_CODE`, …).
     #[must_use]
-    pub fn sms_mfa(&self, code: &str) -> ChallengeResponses {
-        self.build(challenge_name::SMS_MFA, |r| {
-            r.insert(param::SMS_MFA_CODE, String::from(code))
-        })
-    }
-
-    /// `SOFTWARE_TOKEN_MFA`: `SOFTWARE_TOKEN_MFA_CODE` (TOTP).
-    #[must_use]
-    pub fn software_token_mfa(&self, code: &str) -> ChallengeResponses {
-        self.build(challenge_name::SOFTWARE_TOKEN_MFA, |r| {
-            r.insert(param::SOFTWARE_TOKEN_MFA_CODE, String::from(code));
-        })
-    }
-
-    /// `EMAIL_OTP`: `EMAIL_OTP_CODE` (email MFA, or passwordless email sign-in).
-    #[must_use]
-    pub fn email_otp(&self, code: &str) -> ChallengeResponses {
-        self.build(challenge_name::EMAIL_OTP, |r| {
-            r.insert(param::EMAIL_OTP_CODE, String::from(code))
-        })
-    }
-
-    /// `SMS_OTP`: `SMS_OTP_CODE` (passwordless SMS sign-in).
-    #[must_use]
-    pub fn sms_otp(&self, code: &str) -> ChallengeResponses {
-        self.build(challenge_name::SMS_OTP, |r| {
-            r.insert(param::SMS_OTP_CODE, String::from(code))
+    pub fn code(&self, challenge: CodeChallenge, code: &str) -> ChallengeResponses {
+        self.build(challenge.wire_name(), |r| {
+            r.insert(challenge.code_key(), String::from(code));
         })
     }
 
@@ -123,7 +119,7 @@ impl<'a> Responder<'a> {
     #[must_use]
     pub fn custom_challenge(&self, answer: &str) -> ChallengeResponses {
         self.build(challenge_name::CUSTOM_CHALLENGE, |r| {
-            r.insert(param::ANSWER, String::from(answer))
+            r.insert(param::ANSWER, String::from(answer));
         })
     }
 
@@ -161,7 +157,7 @@ impl<'a> Responder<'a> {
     #[must_use]
     pub fn mfa_setup_email(&self, email: &str) -> ChallengeResponses {
         self.build(challenge_name::MFA_SETUP, |r| {
-            r.insert(param::EMAIL, String::from(email))
+            r.insert(param::EMAIL, String::from(email));
         })
     }
 
@@ -169,30 +165,39 @@ impl<'a> Responder<'a> {
     #[must_use]
     pub fn select_mfa_type(&self, mfa_type: &str) -> ChallengeResponses {
         self.build(challenge_name::SELECT_MFA_TYPE, |r| {
-            r.insert(param::ANSWER, String::from(mfa_type))
+            r.insert(param::ANSWER, String::from(mfa_type));
         })
     }
 
-    /// `SELECT_CHALLENGE`: `ANSWER` = the chosen first factor, with `PASSWORD` or `SRP_A`
-    /// when it needs one.
+    /// `SELECT_CHALLENGE` answered with `EMAIL_OTP`, `SMS_OTP` or `WEB_AUTHN` (the challenge
+    /// of that name follows). `PASSWORD` and `PASSWORD_SRP` carry a value and have their own
+    /// builders, [`select_password`](Self::select_password) and
+    /// [`select_password_srp`](Self::select_password_srp): for them this is `None`.
     #[must_use]
-    pub fn select_challenge(&self, choice: &FirstFactor<'_>) -> ChallengeResponses {
-        self.build(challenge_name::SELECT_CHALLENGE, |r| match choice {
-            FirstFactor::Password(password) => {
-                r.insert(param::ANSWER, String::from(challenge_name::PASSWORD));
-                r.insert(param::PASSWORD, String::from(password.expose()));
-            }
-            FirstFactor::PasswordSrp(key) => {
-                r.insert(param::ANSWER, String::from(challenge_name::PASSWORD_SRP));
-                r.insert(param::SRP_A, String::from(key.srp_a()));
-            }
-            FirstFactor::EmailOtp => {
-                r.insert(param::ANSWER, String::from(challenge_name::EMAIL_OTP))
-            }
-            FirstFactor::SmsOtp => r.insert(param::ANSWER, String::from(challenge_name::SMS_OTP)),
-            FirstFactor::WebAuthn => {
-                r.insert(param::ANSWER, String::from(challenge_name::WEB_AUTHN))
-            }
+    pub fn select_challenge(&self, factor: FirstFactor) -> Option<ChallengeResponses> {
+        (!factor.needs_password()).then(|| {
+            self.build(challenge_name::SELECT_CHALLENGE, |r| {
+                r.insert(param::ANSWER, String::from(factor.wire_name()));
+            })
+        })
+    }
+
+    /// `SELECT_CHALLENGE` answered with `PASSWORD`: `ANSWER` and the `PASSWORD` itself.
+    #[must_use]
+    pub fn select_password(&self, password: &Password) -> ChallengeResponses {
+        self.build(challenge_name::SELECT_CHALLENGE, |r| {
+            r.insert(param::ANSWER, String::from(challenge_name::PASSWORD));
+            r.insert(param::PASSWORD, String::from(password.expose()));
+        })
+    }
+
+    /// `SELECT_CHALLENGE` answered with `PASSWORD_SRP`: `ANSWER` and the `SRP_A` of a fresh
+    /// ephemeral (a `PASSWORD_VERIFIER` follows).
+    #[must_use]
+    pub fn select_password_srp(&self, key: &EphemeralKey) -> ChallengeResponses {
+        self.build(challenge_name::SELECT_CHALLENGE, |r| {
+            r.insert(param::ANSWER, String::from(challenge_name::PASSWORD_SRP));
+            r.insert(param::SRP_A, String::from(key.srp_a()));
         })
     }
 
@@ -208,7 +213,7 @@ impl<'a> Responder<'a> {
     #[must_use]
     pub fn password_srp(&self, key: &EphemeralKey) -> ChallengeResponses {
         self.build(challenge_name::PASSWORD_SRP, |r| {
-            r.insert(param::SRP_A, String::from(key.srp_a()))
+            r.insert(param::SRP_A, String::from(key.srp_a()));
         })
     }
 
@@ -216,7 +221,7 @@ impl<'a> Responder<'a> {
     #[must_use]
     pub fn web_authn(&self, credential_json: &str) -> ChallengeResponses {
         self.build(challenge_name::WEB_AUTHN, |r| {
-            r.insert(param::CREDENTIAL, String::from(credential_json))
+            r.insert(param::CREDENTIAL, String::from(credential_json));
         })
     }
 
@@ -244,13 +249,22 @@ impl<'a> Responder<'a> {
 }
 
 impl AuthParameters {
-    /// Shared part: `USERNAME` (as typed), `SECRET_HASH` over it, the flow's own keys.
-    fn initiate(flow: &'static str, client: &UserPoolClient, username: &str) -> Self {
+    /// Shared part: `USERNAME` (as typed), the flow's own keys, `SECRET_HASH` over the typed
+    /// name. Add `DEVICE_KEY` with [`with_device_key`](Self::with_device_key).
+    fn initiate(
+        flow: &'static str,
+        client: &UserPoolClient,
+        username: &str,
+        fill: impl FnOnce(&mut Self),
+    ) -> Self {
         let mut parameters = Self::new(flow);
-        parameters.insert(param::USERNAME, String::from(username));
-        if let Some(hash) = client.secret_hash(username) {
-            parameters.insert(param::SECRET_HASH, hash);
-        }
+        let who = Identity {
+            client,
+            username,
+            send_username: true,
+            device_key: None,
+        };
+        identify(&mut parameters, &who, |p, k, v| p.insert(k, v), fill);
         parameters
     }
 
@@ -269,9 +283,41 @@ impl AuthParameters {
     /// ```
     #[must_use]
     pub fn user_srp_auth(client: &UserPoolClient, username: &str, key: &EphemeralKey) -> Self {
-        let mut parameters = Self::initiate(auth_flow::USER_SRP_AUTH, client, username);
-        parameters.insert(param::SRP_A, String::from(key.srp_a()));
-        parameters
+        Self::initiate(auth_flow::USER_SRP_AUTH, client, username, |p| {
+            p.insert(param::SRP_A, String::from(key.srp_a()));
+        })
+    }
+
+    /// `USER_PASSWORD_AUTH`: the password is sent as it is (no SRP). Only for app clients
+    /// that allow it, and only when the application chose it.
+    #[must_use]
+    pub fn user_password_auth(
+        client: &UserPoolClient,
+        username: &str,
+        password: &Password,
+    ) -> Self {
+        Self::initiate(auth_flow::USER_PASSWORD_AUTH, client, username, |p| {
+            p.insert(param::PASSWORD, String::from(password.expose()));
+        })
+    }
+
+    /// `ADMIN_USER_PASSWORD_AUTH` (`AdminInitiateAuth`): as
+    /// [`user_password_auth`](Self::user_password_auth).
+    #[must_use]
+    pub fn admin_user_password_auth(
+        client: &UserPoolClient,
+        username: &str,
+        password: &Password,
+    ) -> Self {
+        Self::initiate(auth_flow::ADMIN_USER_PASSWORD_AUTH, client, username, |p| {
+            p.insert(param::PASSWORD, String::from(password.expose()));
+        })
+    }
+
+    /// `CUSTOM_AUTH` without SRP: the pool's Lambda triggers define every challenge.
+    #[must_use]
+    pub fn custom_auth(client: &UserPoolClient, username: &str) -> Self {
+        Self::initiate(auth_flow::CUSTOM_AUTH, client, username, |_| {})
     }
 
     /// `CUSTOM_AUTH` starting with SRP: as `USER_SRP_AUTH`, plus `CHALLENGE_NAME` = `SRP_A`
@@ -282,10 +328,52 @@ impl AuthParameters {
         username: &str,
         key: &EphemeralKey,
     ) -> Self {
-        let mut parameters = Self::initiate(auth_flow::CUSTOM_AUTH, client, username);
-        parameters.insert(param::SRP_A, String::from(key.srp_a()));
-        parameters.insert(param::CHALLENGE_NAME, String::from(challenge_name::SRP_A));
-        parameters
+        Self::initiate(auth_flow::CUSTOM_AUTH, client, username, |p| {
+            p.insert(param::SRP_A, String::from(key.srp_a()));
+            p.insert(param::CHALLENGE_NAME, String::from(challenge_name::SRP_A));
+        })
+    }
+
+    /// `USER_AUTH` with no preference (Cognito answers `SELECT_CHALLENGE`) or with
+    /// `PREFERRED_CHALLENGE` = `EMAIL_OTP`, `SMS_OTP` or `WEB_AUTHN`. `PASSWORD` and
+    /// `PASSWORD_SRP` carry a value and have their own builders
+    /// ([`user_auth_password`](Self::user_auth_password),
+    /// [`user_auth_password_srp`](Self::user_auth_password_srp)): for them this is `None`.
+    #[must_use]
+    pub fn user_auth(
+        client: &UserPoolClient,
+        username: &str,
+        preferred: Option<FirstFactor>,
+    ) -> Option<Self> {
+        if preferred.is_some_and(FirstFactor::needs_password) {
+            return None;
+        }
+        Some(Self::initiate(
+            auth_flow::USER_AUTH,
+            client,
+            username,
+            |p| {
+                if let Some(factor) = preferred {
+                    p.insert(param::PREFERRED_CHALLENGE, String::from(factor.wire_name()));
+                }
+            },
+        ))
+    }
+
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE` = `PASSWORD`: the password is sent as it is.
+    #[must_use]
+    pub fn user_auth_password(
+        client: &UserPoolClient,
+        username: &str,
+        password: &Password,
+    ) -> Self {
+        Self::initiate(auth_flow::USER_AUTH, client, username, |p| {
+            p.insert(
+                param::PREFERRED_CHALLENGE,
+                String::from(challenge_name::PASSWORD),
+            );
+            p.insert(param::PASSWORD, String::from(password.expose()));
+        })
     }
 
     /// `USER_AUTH` with `PREFERRED_CHALLENGE` = `PASSWORD_SRP` and `SRP_A`.
@@ -295,25 +383,32 @@ impl AuthParameters {
         username: &str,
         key: &EphemeralKey,
     ) -> Self {
-        let mut parameters = Self::initiate(auth_flow::USER_AUTH, client, username);
-        parameters.insert(
-            param::PREFERRED_CHALLENGE,
-            String::from(challenge_name::PASSWORD_SRP),
-        );
-        parameters.insert(param::SRP_A, String::from(key.srp_a()));
-        parameters
+        Self::initiate(auth_flow::USER_AUTH, client, username, |p| {
+            p.insert(
+                param::PREFERRED_CHALLENGE,
+                String::from(challenge_name::PASSWORD_SRP),
+            );
+            p.insert(param::SRP_A, String::from(key.srp_a()));
+        })
     }
 
-    /// `REFRESH_TOKEN_AUTH`: `REFRESH_TOKEN` and, for a client with a secret, `SECRET_HASH`
-    /// over the **internal** user name (`cognito:username` of the tokens; the generated id in
-    /// pools that sign in by email or phone), not the alias. No `USERNAME` is sent. Add
-    /// `DEVICE_KEY` for a remembered device.
+    /// `REFRESH_TOKEN_AUTH`: `REFRESH_TOKEN`, `SECRET_HASH` over the **internal** user name
+    /// for a client with a secret (`cognito:username` of the tokens; the generated id in pools
+    /// that sign in by email or phone, not the alias), and `DEVICE_KEY` for a remembered
+    /// device (required once device tracking is on: Cognito answers "Invalid Refresh Token"
+    /// without it). No `USERNAME` is sent.
+    /// [`SignedIn::refresh_token_auth`](crate::SignedIn::refresh_token_auth) fills both from
+    /// a sign-in.
+    ///
+    /// `GetTokensFromRefreshToken`, the operation that also rotates refresh tokens, takes
+    /// other fields: `RefreshToken`, `ClientId`, `ClientSecret` (the raw secret, not a
+    /// `SECRET_HASH`) and `DeviceKey`.
     ///
     /// ```
     /// use cognito_srp_auth::{AuthParameters, ClientSecret, UserPoolClient};
     /// let client = UserPoolClient::new("us-east-1_Abc", "123abd")?
     ///     .with_client_secret(ClientSecret::from("clientSecret"));
-    /// let parameters = AuthParameters::refresh_token_auth(&client, "test", "eyJj…");
+    /// let parameters = AuthParameters::refresh_token_auth(&client, "test", "eyJj…", None);
     /// assert_eq!(parameters.get("SECRET_HASH"), Some("LoIX/oPJWZzFYv8liJYRo+CHv16FNDY10JlZEDjL3Vg="));
     /// assert_eq!(parameters.get("USERNAME"), None);
     /// # Ok::<(), cognito_srp_auth::Error>(())
@@ -323,12 +418,21 @@ impl AuthParameters {
         client: &UserPoolClient,
         internal_username: &str,
         refresh_token: &str,
+        device_key: Option<&str>,
     ) -> Self {
         let mut parameters = Self::new(auth_flow::REFRESH_TOKEN_AUTH);
-        parameters.insert(param::REFRESH_TOKEN, String::from(refresh_token));
-        if let Some(hash) = client.secret_hash(internal_username) {
-            parameters.insert(param::SECRET_HASH, hash);
-        }
+        let who = Identity {
+            client,
+            username: internal_username,
+            send_username: false,
+            device_key,
+        };
+        identify(
+            &mut parameters,
+            &who,
+            |p, k, v| p.insert(k, v),
+            |p| p.insert(param::REFRESH_TOKEN, String::from(refresh_token)),
+        );
         parameters
     }
 }

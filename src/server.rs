@@ -27,7 +27,7 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-pub use pool::{UserPool, UserPoolConfig};
+pub use pool::{CustomAuth, CustomStep, UserPool, UserPoolConfig};
 
 use crate::challenge::{ServerPublic, max_len, param};
 use crate::client::pool_name;
@@ -133,6 +133,30 @@ impl UserVerifier {
     #[must_use]
     pub fn username(&self) -> &str {
         &self.0.id.identity
+    }
+}
+
+impl StoredVerifier {
+    /// Whether `password` is the one this verifier was made from: `x` is derived again from
+    /// the stored salt and `g^x` compared with `v` in constant time (only the verdict is
+    /// declassified). This is what `USER_PASSWORD_AUTH` costs Cognito: one `g^x`.
+    fn matches(&self, password: &[u8]) -> bool {
+        let inner = identity_hash(&self.id.realm, &self.id.identity, password);
+        let x_bytes = private_key(&self.salt_enc, &inner);
+        let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
+        let candidate = verifier(&x);
+        let same = candidate.retrieve().ct_eq(&self.v.retrieve());
+        verdict(same)
+    }
+}
+
+impl UserVerifier {
+    /// Whether `password` is this user's (`USER_PASSWORD_AUTH`, `USER_AUTH` with
+    /// `PASSWORD`): checked against the verifier in constant time, the way Cognito checks a
+    /// plain password against what it stores.
+    #[must_use]
+    pub fn check_password(&self, password: &crate::Password) -> bool {
+        self.0.matches(password.expose().as_bytes())
     }
 }
 

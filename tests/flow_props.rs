@@ -13,7 +13,7 @@
 
 use chrono::DateTime;
 use cognito_srp_auth::{
-    Answer, Challenge, ClientSecret, Error, FirstFactorChoice, Flow, NewDeviceMetadata, Password,
+    Answer, Challenge, ClientSecret, Error, FirstFactor, Flow, NewDeviceMetadata, Password,
     RememberedDevice, Request, ServerAnswer, SignIn, Step, Timestamp, UserPoolClient,
     challenge_name, secret_hash,
 };
@@ -36,6 +36,7 @@ enum Event {
 /// `Answer` is not `Clone` (it may hold a password); generate a description instead.
 #[derive(Debug, Clone)]
 enum AnswerSpec {
+    Password,
     Code(String),
     Custom(String),
     NewPassword(Vec<(String, String)>),
@@ -50,6 +51,7 @@ enum AnswerSpec {
 impl AnswerSpec {
     fn to_answer(&self) -> Answer {
         match self {
+            Self::Password => Answer::Password(Password::from(PASSWORD)),
             Self::Code(c) => Answer::Code(c.clone()),
             Self::Custom(c) => Answer::CustomAnswer(c.clone()),
             Self::NewPassword(a) => Answer::NewPassword {
@@ -60,11 +62,11 @@ impl AnswerSpec {
             Self::Totp(s) => Answer::MfaSetupTotp { session: s.clone() },
             Self::Email(e) => Answer::MfaSetupEmail { email: e.clone() },
             Self::First(n) => Answer::FirstFactor(match n % 5 {
-                0 => FirstFactorChoice::Password,
-                1 => FirstFactorChoice::PasswordSrp,
-                2 => FirstFactorChoice::EmailOtp,
-                3 => FirstFactorChoice::SmsOtp,
-                _ => FirstFactorChoice::WebAuthn,
+                0 => FirstFactor::Password,
+                1 => FirstFactor::PasswordSrp,
+                2 => FirstFactor::EmailOtp,
+                3 => FirstFactor::SmsOtp,
+                _ => FirstFactor::WebAuthn,
             }),
             Self::WebAuthn(c) => Answer::WebAuthnCredential(c.clone()),
             Self::Responses(p) => Answer::Responses(p.clone()),
@@ -122,9 +124,10 @@ fn server_answer() -> impl Strategy<Value = ServerAnswer> {
     prop_oneof![
         6 => challenge,
         1 => proptest::option::of(("[a-z0-9_-]{1,20}", "-?[A-Za-z0-9]{1,10}")).prop_map(|m| {
-            ServerAnswer::Authenticated {
-                new_device_metadata: m.map(|(device_key, device_group_key)| NewDeviceMetadata { device_key, device_group_key }),
-            }
+            ServerAnswer::authenticated(
+                m.map(|(device_key, device_group_key)| NewDeviceMetadata { device_key, device_group_key }),
+                None,
+            )
         }),
         1 => (prop_oneof![Just("ResourceNotFoundException".to_owned()), ".{0,10}"],
               prop_oneof![Just("Device does not exist.".to_owned()), ".{0,10}"])
@@ -135,6 +138,7 @@ fn server_answer() -> impl Strategy<Value = ServerAnswer> {
 fn answer_spec() -> impl Strategy<Value = AnswerSpec> {
     let pairs = proptest::collection::vec((".{0,8}", ".{0,8}"), 0..3);
     prop_oneof![
+        Just(AnswerSpec::Password),
         "[0-9]{6}".prop_map(AnswerSpec::Code),
         ".{0,10}".prop_map(AnswerSpec::Custom),
         pairs.clone().prop_map(AnswerSpec::NewPassword),
@@ -156,7 +160,9 @@ fn allowed(e: &Error) -> bool {
         e,
         Error::OutOfOrder
             | Error::AnswerMismatch
-            | Error::ServerRefused
+            | Error::Refused { .. }
+            | Error::MissingAttribute
+            | Error::AttributeAlreadySet
             | Error::UnexpectedChallenge { .. }
             | Error::MissingParameter { .. }
             | Error::MalformedParameter { .. }
@@ -183,7 +189,9 @@ proptest! {
     #[test]
     fn any_sequence_is_a_step_or_a_typed_error(
         seed in any::<u64>(),
-        flow in 0u8..3,
+        flow in 0usize..10,
+        with_password in any::<bool>(),
+        preferences in proptest::collection::vec(0usize..5, 0..3),
         with_secret in any::<bool>(),
         with_device in any::<bool>(),
         admin in any::<bool>(),
@@ -193,9 +201,28 @@ proptest! {
         if with_secret {
             client = client.with_client_secret(ClientSecret::from(SECRET));
         }
-        let flow = [Flow::UserSrp, Flow::CustomAuthWithSrp, Flow::UserAuthPasswordSrp][usize::from(flow)];
-        let mut sign_in = SignIn::with_rng(client, "typed@example.com", Password::from(PASSWORD), StdRng::seed_from_u64(seed))
-            .with_flow(flow);
+        let user_auth = |preferred| Flow::UserAuth { preferred };
+        let flows = [
+            Flow::UserSrp,
+            Flow::UserPassword,
+            Flow::CustomAuth,
+            Flow::CustomAuthWithSrp,
+            user_auth(None),
+            user_auth(Some(FirstFactor::Password)),
+            user_auth(Some(FirstFactor::PasswordSrp)),
+            user_auth(Some(FirstFactor::EmailOtp)),
+            user_auth(Some(FirstFactor::SmsOtp)),
+            user_auth(Some(FirstFactor::WebAuthn)),
+        ];
+        let flow = flows[flow];
+        let preferences: Vec<FirstFactor> = preferences.into_iter().map(|i| FirstFactor::ALL[i]).collect();
+        // The caller chose to send the password: by the flow, or by a preference.
+        let plaintext_by_choice = matches!(flow, Flow::UserPassword | Flow::UserAuth { preferred: Some(FirstFactor::Password) })
+            || preferences.contains(&FirstFactor::Password);
+        let password = with_password.then(|| Password::from(PASSWORD));
+        let mut sign_in = SignIn::with_rng(client, "typed@example.com", password, StdRng::seed_from_u64(seed))
+            .with_flow(flow)
+            .with_first_factors(&preferences);
         if with_device {
             sign_in = sign_in.with_device(RememberedDevice::new(DEVICE_KEY, "-Grp", Password::from("cGFzcw==")).unwrap());
         }
@@ -204,12 +231,16 @@ proptest! {
         }
         let now = Timestamp::from(DateTime::from_timestamp(1_800_000_000, 0).unwrap());
         let mut finished = false;
-        let mut chose_plaintext = false;
+        let mut chose_plaintext = plaintext_by_choice;
         let check = |result: Result<Step, Error>, sign_in: &SignIn<StdRng>, chose_plaintext: bool| -> Result<bool, TestCaseError> {
             let mut ends = false;
             match result {
                 Ok(Step::Send(request)) => {
                     prop_assert_eq!(request.context().is_admin(), admin);
+                    if let Request::InitiateAuth(r) = &request {
+                        let sends_password = r.auth_parameters.iter().any(|(_, v)| v == PASSWORD);
+                        prop_assert!(!sends_password || chose_plaintext, "password sent: {:?}", r.auth_parameters.auth_flow());
+                    }
                     if let Request::RespondToAuthChallenge(r) = &request {
                         let responses = &r.challenge_responses;
                         let sends_password = responses.iter().any(|(_, v)| v == PASSWORD);
@@ -235,7 +266,7 @@ proptest! {
             Ok(ends)
         };
         let first = sign_in.start();
-        finished |= check(first, &sign_in, false)?;
+        finished |= check(first, &sign_in, chose_plaintext)?;
         for event in events {
             let result = match &event {
                 Event::Server(answer) => sign_in.handle(answer.clone(), &now),

@@ -18,186 +18,19 @@ mod data;
 #[path = "common/oracle.rs"]
 mod oracle;
 
-use data::{load, text};
+#[path = "common/script.rs"]
+mod script;
+
+use data::text;
+use script::*;
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 
-use chrono::{DateTime, Utc};
 use cognito_srp_auth::{
-    Answer, Challenge, ClientSecret, ContextData, Error, FirstFactorChoice, Flow,
-    NewDeviceMetadata, Password, Question, RememberedDevice, Request, ServerAnswer, SignIn,
-    SignedIn, Step, Timestamp, UserContextData, UserPoolClient,
+    Answer, Challenge, ClientSecret, CodeChallenge, ContextData, Error, FirstFactor, Flow,
+    NewDeviceMetadata, Password, Question, RememberedDevice, Request, ServerAnswer,
+    ServiceErrorKind, SignIn, Step, UserContextData, UserPoolClient,
 };
-use rand::{TryCryptoRng, TryRng};
-use serde_json::Value;
-
-const CLIENT_ID: &str = "4example7clientid9abcdefgh";
-const CLIENT_SECRET: &str = "1s2e3c4r5e6t7o8f9t0h1e2a3p4p5c6l7i8e9n0t1x2y3z";
-
-/// An RNG that plays back fixed bytes: the `a` values of the vectors, then device draws.
-struct Script {
-    bytes: Vec<u8>,
-}
-
-impl Script {
-    fn new(parts: &[&[u8]]) -> Self {
-        Self {
-            bytes: parts.concat(),
-        }
-    }
-}
-
-impl TryRng for Script {
-    type Error = Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        unreachable!("the crate draws bytes")
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        unreachable!("the crate draws bytes")
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        assert!(
-            self.bytes.len() >= dst.len(),
-            "the script ran out of random bytes"
-        );
-        let rest = self.bytes.split_off(dst.len());
-        dst.copy_from_slice(&self.bytes);
-        self.bytes = rest;
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for Script {}
-
-fn unhex(hex: &str) -> Vec<u8> {
-    let padded = if hex.len() % 2 == 1 {
-        format!("0{hex}")
-    } else {
-        hex.to_owned()
-    };
-    (0..padded.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-/// `a` as the 128 bytes the crate draws.
-fn a_bytes(case: &Value) -> Vec<u8> {
-    let a = unhex(text(case, &["input", "a"]));
-    let mut out = vec![0u8; 128 - a.len()];
-    out.extend_from_slice(&a);
-    out
-}
-
-/// A `password_claim` case with (or without) an alias that differs from the internal name.
-fn user_case(alias: bool) -> Value {
-    let file = load("password_claim.json");
-    file["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            let tags = c["tags"].as_array().unwrap();
-            tags.iter()
-                .any(|t| t == "username:alias_differs_from_user_id_for_srp")
-                == alias
-        })
-        .cloned()
-        .unwrap()
-}
-
-fn first_case(file: &str) -> Value {
-    load(file)["cases"][0].clone()
-}
-
-fn map<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, String> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
-fn str_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect()
-}
-
-fn now(case: &Value) -> Timestamp {
-    Timestamp::from(
-        text(case, &["input", "now"])
-            .parse::<DateTime<Utc>>()
-            .unwrap(),
-    )
-}
-
-/// The request of a `Step::Send`, as (operation, flow or challenge name, map, session).
-fn sent(step: Step) -> (Request, BTreeMap<String, String>) {
-    let Step::Send(request) = step else {
-        panic!("expected a request, got {step:?}")
-    };
-    let pairs = match &request {
-        Request::InitiateAuth(r) => map(r.auth_parameters.iter()),
-        Request::RespondToAuthChallenge(r) => map(r.challenge_responses.iter()),
-    };
-    (request, pairs)
-}
-
-fn name_and_session(request: &Request) -> (String, Option<String>) {
-    match request {
-        Request::InitiateAuth(r) => (r.auth_parameters.auth_flow().to_owned(), None),
-        Request::RespondToAuthChallenge(r) => (
-            r.challenge_responses.challenge_name().to_owned(),
-            r.session.clone(),
-        ),
-    }
-}
-
-fn challenge(name: &str, params: BTreeMap<String, String>, session: Option<&str>) -> ServerAnswer {
-    ServerAnswer::Challenge(Challenge::new(name, params, session))
-}
-
-fn done(step: Step) -> SignedIn {
-    match step {
-        Step::Done(signed_in) => signed_in,
-        other => panic!("expected the end of the sign-in, got {other:?}"),
-    }
-}
-
-/// The server's final answer (tokens, no new device) at the case's instant: the sign-in ends.
-fn authenticated(sign_in: &mut SignIn<Script>, case: &Value) -> SignedIn {
-    done(
-        sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(case),
-            )
-            .unwrap(),
-    )
-}
-
-/// A sign-in for a `password_claim` case's typed user name and password.
-fn user_sign_in(case: &Value, client: UserPoolClient, script: Script) -> SignIn<Script> {
-    let input = &case["input"];
-    SignIn::with_rng(
-        client,
-        text(input, &["username"]),
-        Password::from(text(input, &["password"])),
-        script,
-    )
-}
-
-/// The `PASSWORD_VERIFIER` responses a vector expects (without `SRP_A`).
-fn expected_claim(case: &Value) -> BTreeMap<String, String> {
-    let mut want = str_map(&case["expected"]);
-    want.remove("SRP_A");
-    want
-}
 
 #[test]
 fn plain_user_srp() {
@@ -389,7 +222,7 @@ fn mfa_after_srp_then_new_device() {
     assert_eq!(
         question,
         Question::Code {
-            challenge: "SMS_MFA",
+            challenge: CodeChallenge::SmsMfa,
             delivery_medium: Some("SMS".into()),
             destination: Some("+*******0100".into()),
         }
@@ -401,12 +234,7 @@ fn mfa_after_srp_then_new_device() {
     );
     assert_eq!(
         sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None
-                },
-                &now(&case)
-            )
+            .handle(ServerAnswer::authenticated(None, None), &now(&case))
             .err(),
         Some(Error::OutOfOrder)
     );
@@ -432,9 +260,7 @@ fn mfa_after_srp_then_new_device() {
     let signed_in = done(
         sign_in
             .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: Some(metadata),
-                },
+                ServerAnswer::authenticated(Some(metadata), None),
                 &now(&case),
             )
             .unwrap(),
@@ -532,12 +358,7 @@ fn device_srp_after_password_verifier() {
 
     let signed_in = done(
         sign_in
-            .handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: None,
-                },
-                &now(&dev),
-            )
+            .handle(ServerAnswer::authenticated(None, None), &now(&dev))
             .unwrap(),
     );
     assert_eq!(signed_in.username, device_user);
@@ -599,8 +420,10 @@ fn user_auth_with_password_srp() {
     let case = user_case(false);
     let input = &case["input"];
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
-    let mut sign_in = user_sign_in(&case, client, Script::new(&[&a_bytes(&case)]))
-        .with_flow(Flow::UserAuthPasswordSrp);
+    let mut sign_in =
+        user_sign_in(&case, client, Script::new(&[&a_bytes(&case)])).with_flow(Flow::UserAuth {
+            preferred: Some(FirstFactor::PasswordSrp),
+        });
     let (request, params) = sent(sign_in.start().unwrap());
     assert_eq!(name_and_session(&request).0, "USER_AUTH");
     assert_eq!(
@@ -636,7 +459,9 @@ fn user_auth_select_challenge_picks_password_srp() {
         Password::from(text(input, &["password"])),
         Script::new(&[&first_a, &a_bytes(&case)]),
     )
-    .with_flow(Flow::UserAuthPasswordSrp);
+    .with_flow(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     sent(sign_in.start().unwrap());
     let select = ServerAnswer::Challenge(
         Challenge::new(
@@ -706,7 +531,7 @@ fn new_password_required() {
         question,
         Question::NewPassword {
             required_attributes: vec!["name".into(), "family_name".into()],
-            user_attributes_json: Some(r#"{"email":"a@example.com"}"#.into()),
+            user_attributes: [("email".to_owned(), "a@example.com".to_owned())].into(),
         }
     );
     let answer = Answer::NewPassword {
@@ -886,7 +711,9 @@ fn unexpected_and_unknown_challenges() {
     };
     assert_eq!(
         s.handle(refused, &now(&case)).err(),
-        Some(Error::ServerRefused)
+        Some(Error::Refused {
+            kind: ServiceErrorKind::NotAuthorized
+        })
     );
     // Out of order: an answer with no question pending.
     let mut s = make();
@@ -993,7 +820,9 @@ fn mfa_setup_select_mfa_type_and_select_challenge_questions() {
         Password::from("pw"),
         Script::new(&[&[0x44u8; 128]]),
     )
-    .with_flow(Flow::UserAuthPasswordSrp);
+    .with_flow(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     sent(s.start().unwrap());
     let select = ServerAnswer::Challenge(
         Challenge::new(
@@ -1009,11 +838,11 @@ fn mfa_setup_select_mfa_type_and_select_challenge_questions() {
     assert_eq!(
         q,
         Question::SelectChallenge {
-            available: vec!["EMAIL_OTP".into(), "WEB_AUTHN".into()]
+            available: vec![FirstFactor::EmailOtp, FirstFactor::WebAuthn]
         }
     );
     let (_, params) = sent(
-        s.answer(Answer::FirstFactor(FirstFactorChoice::EmailOtp))
+        s.answer(Answer::FirstFactor(FirstFactor::EmailOtp))
             .unwrap(),
     );
     assert_eq!(
@@ -1026,7 +855,7 @@ fn mfa_setup_select_mfa_type_and_select_challenge_questions() {
         Some("session-y"),
     );
     let Step::Ask(Question::Code {
-        challenge: "EMAIL_OTP",
+        challenge: CodeChallenge::EmailOtp,
         ..
     }) = s.handle(otp, &now(&case)).unwrap()
     else {

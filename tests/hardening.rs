@@ -23,9 +23,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use cognito_srp_auth::rand_core::{TryCryptoRng, TryRng};
 use cognito_srp_auth::server::{DeviceVerifier, UserPool, UserPoolConfig};
 use cognito_srp_auth::{
-    Answer, Challenge, ClientSecret, ContextData, DeviceSecretVerifierConfig, Error,
-    FirstFactorChoice, Flow, NewDeviceMetadata, Password, PasswordVerifierChallenge, Question,
-    RememberedDevice, Request, Responder, ServerAnswer, SignIn, Step, Timestamp, UserContextData,
+    Answer, Challenge, ClientSecret, ContextData, DeviceSecretVerifierConfig, Error, FirstFactor,
+    Flow, NewDeviceMetadata, Password, PasswordVerifierChallenge, Question, RememberedDevice,
+    Request, Responder, ServerAnswer, ServiceErrorKind, SignIn, Step, Timestamp, UserContextData,
     UserPoolClient,
 };
 use num_bigint::BigUint;
@@ -146,7 +146,9 @@ fn password_challenge_in_an_srp_sign_in_is_a_downgrade_error() {
     for flow in [
         Flow::UserSrp,
         Flow::CustomAuthWithSrp,
-        Flow::UserAuthPasswordSrp,
+        Flow::UserAuth {
+            preferred: Some(FirstFactor::PasswordSrp),
+        },
     ] {
         // Right after InitiateAuth.
         let mut s = sign_in(flow);
@@ -174,7 +176,9 @@ fn password_challenge_in_an_srp_sign_in_is_a_downgrade_error() {
 
 #[test]
 fn password_is_sent_only_when_the_caller_chooses_it() {
-    let mut s = sign_in(Flow::UserAuthPasswordSrp);
+    let mut s = sign_in(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     s.start().unwrap();
     let select = ServerAnswer::Challenge(
         Challenge::new("SELECT_CHALLENGE", [("USERNAME", USER)], Some("s1"))
@@ -184,9 +188,9 @@ fn password_is_sent_only_when_the_caller_chooses_it() {
     else {
         panic!("expected the first-factor question");
     };
-    assert_eq!(available, ["PASSWORD", "EMAIL_OTP"]);
+    assert_eq!(available, [FirstFactor::Password, FirstFactor::EmailOtp]);
     let step = s
-        .answer(Answer::FirstFactor(FirstFactorChoice::Password))
+        .answer(Answer::FirstFactor(FirstFactor::Password))
         .unwrap();
     let Request::RespondToAuthChallenge(r) = sent(&step) else {
         panic!("expected a response");
@@ -298,7 +302,9 @@ fn debug_redacts_sessions_secret_hash_and_context_data() {
 
 #[test]
 fn one_password_claim_per_attempt() {
-    let mut s = sign_in(Flow::UserAuthPasswordSrp);
+    let mut s = sign_in(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     s.start().unwrap();
     let claim = s.handle(password_verifier(), &now()).unwrap();
     assert_eq!(challenge_name_of(&claim), "PASSWORD_VERIFIER");
@@ -314,7 +320,10 @@ fn one_password_claim_per_attempt() {
         })
     );
     // The same through SELECT_CHALLENGE, with a device (the password is held until the end).
-    let mut s = sign_in(Flow::UserAuthPasswordSrp).with_device(device());
+    let mut s = sign_in(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    })
+    .with_device(device());
     s.start().unwrap();
     s.handle(password_verifier(), &now()).unwrap();
     let select = challenge("SELECT_CHALLENGE", &[("USERNAME", USER)], Some("s"));
@@ -349,7 +358,9 @@ fn one_device_claim_per_attempt() {
 #[test]
 fn rounds_are_capped() {
     // PASSWORD_SRP over and over without a claim: each one draws a new ephemeral.
-    let mut s = sign_in(Flow::UserAuthPasswordSrp);
+    let mut s = sign_in(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     s.start().unwrap();
     let srp = challenge("PASSWORD_SRP", &[("USERNAME", USER)], Some("s"));
     let mut answered = 1;
@@ -533,8 +544,18 @@ fn pool_answers_an_unknown_user_as_a_wrong_password() {
     };
     let (wrong_error, wrong) = attempt(&mut pool, EMAIL, "wrong password");
     let (unknown_error, unknown) = attempt(&mut pool, "nobody@example.com", "wrong password");
-    assert_eq!(wrong_error, Error::ServerRefused);
-    assert_eq!(unknown_error, Error::ServerRefused);
+    assert_eq!(
+        wrong_error,
+        Error::Refused {
+            kind: ServiceErrorKind::NotAuthorized
+        }
+    );
+    assert_eq!(
+        unknown_error,
+        Error::Refused {
+            kind: ServiceErrorKind::NotAuthorized
+        }
+    );
     assert_eq!(
         refusal(&wrong),
         ("NotAuthorizedException", "Incorrect username or password.")
@@ -577,7 +598,12 @@ fn pool_expires_challenges() {
         );
         let late = |i: usize| if i == 0 { instant() } else { instant() + delay };
         let (error, answer) = run(&mut pool, s, late).unwrap_err();
-        assert_eq!(error, Error::ServerRefused);
+        assert_eq!(
+            error,
+            Error::Refused {
+                kind: ServiceErrorKind::NotAuthorized
+            }
+        );
         assert_eq!(
             refusal(&answer),
             (
@@ -702,11 +728,12 @@ impl TryCryptoRng for FailAfter {}
 
 #[test]
 fn failed_device_registration_keeps_the_sign_in() {
-    let authenticated = |key: &str, group: &str| ServerAnswer::Authenticated {
-        new_device_metadata: Some(NewDeviceMetadata {
+    let authenticated = |key: &str, group: &str| {
+        let metadata = NewDeviceMetadata {
             device_key: key.into(),
             device_group_key: group.into(),
-        }),
+        };
+        ServerAnswer::authenticated(Some(metadata), None)
     };
     // Malformed NewDeviceMetadata.
     let mut s = sign_in(Flow::UserSrp);

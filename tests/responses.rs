@@ -14,8 +14,8 @@ mod oracle;
 use std::collections::{BTreeMap, HashMap};
 
 use cognito_srp_auth::{
-    AuthParameters, ChallengeResponses, ClientSecret, FirstFactor, Password, Responder,
-    UserPoolClient, hazmat,
+    AuthParameters, ChallengeResponses, ClientSecret, CodeChallenge, FirstFactor, Password,
+    Responder, UserPoolClient, hazmat,
 };
 
 const CLIENT_ID: &str = "123abd";
@@ -72,22 +72,22 @@ fn every_challenge_response_map() {
             };
             let cases: Vec<Case<'_>> = vec![
                 (
-                    r.sms_mfa("111111"),
+                    r.code(CodeChallenge::SmsMfa, "111111"),
                     "SMS_MFA",
                     vec![("SMS_MFA_CODE", "111111")],
                 ),
                 (
-                    r.software_token_mfa("222222"),
+                    r.code(CodeChallenge::SoftwareTokenMfa, "222222"),
                     "SOFTWARE_TOKEN_MFA",
                     vec![("SOFTWARE_TOKEN_MFA_CODE", "222222")],
                 ),
                 (
-                    r.email_otp("33333333"),
+                    r.code(CodeChallenge::EmailOtp, "33333333"),
                     "EMAIL_OTP",
                     vec![("EMAIL_OTP_CODE", "33333333")],
                 ),
                 (
-                    r.sms_otp("444444"),
+                    r.code(CodeChallenge::SmsOtp, "444444"),
                     "SMS_OTP",
                     vec![("SMS_OTP_CODE", "444444")],
                 ),
@@ -120,27 +120,27 @@ fn every_challenge_response_map() {
                     vec![("ANSWER", "SOFTWARE_TOKEN_MFA")],
                 ),
                 (
-                    r.select_challenge(&FirstFactor::Password(&password)),
+                    r.select_password(&password),
                     "SELECT_CHALLENGE",
                     vec![("ANSWER", "PASSWORD"), ("PASSWORD", "hunter2!")],
                 ),
                 (
-                    r.select_challenge(&FirstFactor::PasswordSrp(&key)),
+                    r.select_password_srp(&key),
                     "SELECT_CHALLENGE",
                     vec![("ANSWER", "PASSWORD_SRP"), ("SRP_A", key.srp_a())],
                 ),
                 (
-                    r.select_challenge(&FirstFactor::EmailOtp),
+                    r.select_challenge(FirstFactor::EmailOtp).unwrap(),
                     "SELECT_CHALLENGE",
                     vec![("ANSWER", "EMAIL_OTP")],
                 ),
                 (
-                    r.select_challenge(&FirstFactor::SmsOtp),
+                    r.select_challenge(FirstFactor::SmsOtp).unwrap(),
                     "SELECT_CHALLENGE",
                     vec![("ANSWER", "SMS_OTP")],
                 ),
                 (
-                    r.select_challenge(&FirstFactor::WebAuthn),
+                    r.select_challenge(FirstFactor::WebAuthn).unwrap(),
                     "SELECT_CHALLENGE",
                     vec![("ANSWER", "WEB_AUTHN")],
                 ),
@@ -230,7 +230,7 @@ fn every_auth_parameters_map() {
         );
 
         // REFRESH_TOKEN_AUTH: SECRET_HASH over the internal name, no USERNAME.
-        let p = AuthParameters::refresh_token_auth(&client, USER, "refresh-token-value");
+        let p = AuthParameters::refresh_token_auth(&client, USER, "refresh-token-value", None);
         assert_eq!(p.auth_flow(), "REFRESH_TOKEN_AUTH");
         assert!(!format!("{p:?}").contains("refresh-token-value"));
         let mut want =

@@ -98,11 +98,11 @@ use cognito_srp_auth::hazmat::{self, Trace};
 use cognito_srp_auth::rand_core::{TryCryptoRng, TryRng};
 use cognito_srp_auth::server::{DeviceVerifier, ServerSrp, UserPool, UserPoolConfig, UserVerifier};
 use cognito_srp_auth::{
-    Answer, AuthParameters, Challenge, ChallengeResponses, ClientSecret,
+    Answer, AuthParameters, Challenge, ChallengeResponses, ClientSecret, CodeChallenge,
     DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, DeviceToConfirm, EphemeralKey,
-    FirstFactor, FirstFactorChoice, Flow, Password, PasswordVerifierChallenge, Question,
-    RememberedDevice, Request, Responder, ServerAnswer, SignIn, SignedIn, Step, Timestamp,
-    UserPoolClient, challenge_name, param, pool_name,
+    FirstFactor, Flow, Password, PasswordVerifierChallenge, Question, RememberedDevice, Request,
+    Responder, ServerAnswer, SignIn, SignedIn, Step, Timestamp, UserPoolClient, challenge_name,
+    param, pool_name,
 };
 use num_bigint::BigUint;
 use rand::SeedableRng as _;
@@ -496,8 +496,6 @@ fn ephemeral_key_prints_no_part_of_a() {
     let mut secrets = byte_forms(&a);
     secrets.extend(byte_forms(&be_384(&BigUint::from_bytes_be(&a))));
     assert_debug_hides(&key, &secrets, &["EphemeralKey"]);
-    let choice = FirstFactor::PasswordSrp(&key);
-    assert_debug_hides(&choice, &secrets, &["PasswordSrp", "EphemeralKey"]);
 }
 
 #[test]
@@ -558,23 +556,27 @@ fn wire_maps_redact_secret_values() {
         ),
         (responder.password(&password), param::PASSWORD, PASSWORD),
         (
-            responder.select_challenge(&FirstFactor::Password(&password)),
+            responder.select_password(&password),
             param::PASSWORD,
             PASSWORD,
         ),
-        (responder.sms_mfa(SMS_CODE), param::SMS_MFA_CODE, SMS_CODE),
         (
-            responder.software_token_mfa(TOTP_CODE),
+            responder.code(CodeChallenge::SmsMfa, SMS_CODE),
+            param::SMS_MFA_CODE,
+            SMS_CODE,
+        ),
+        (
+            responder.code(CodeChallenge::SoftwareTokenMfa, TOTP_CODE),
             param::SOFTWARE_TOKEN_MFA_CODE,
             TOTP_CODE,
         ),
         (
-            responder.email_otp(EMAIL_CODE),
+            responder.code(CodeChallenge::EmailOtp, EMAIL_CODE),
             param::EMAIL_OTP_CODE,
             EMAIL_CODE,
         ),
         (
-            responder.sms_otp(SMS_OTP_CODE),
+            responder.code(CodeChallenge::SmsOtp, SMS_OTP_CODE),
             param::SMS_OTP_CODE,
             SMS_OTP_CODE,
         ),
@@ -607,7 +609,7 @@ fn wire_maps_redact_secret_values() {
         );
     }
 
-    let refresh = AuthParameters::refresh_token_auth(&client, USER, REFRESH_TOKEN)
+    let refresh = AuthParameters::refresh_token_auth(&client, USER, REFRESH_TOKEN, None)
         .with_device_key(DEVICE_KEY);
     assert_eq!(refresh.get(param::REFRESH_TOKEN), Some(REFRESH_TOKEN));
     assert_debug_hides(
@@ -621,13 +623,6 @@ fn wire_maps_redact_secret_values() {
             param::SECRET_HASH,
             DEVICE_KEY,
         ],
-    );
-
-    // The `FirstFactor` carrying the password prints no password either.
-    assert_debug_hides(
-        &FirstFactor::Password(&password),
-        &secrets,
-        &["Password(<redacted>)"],
     );
 }
 
@@ -868,7 +863,7 @@ fn answers_print_their_variant_but_no_secret() {
             &["MfaSetupEmail(<redacted>)"],
         ),
         (
-            Answer::FirstFactor(FirstFactorChoice::Password),
+            Answer::FirstFactor(FirstFactor::Password),
             &["FirstFactor", "Password"],
         ),
         (
@@ -1110,7 +1105,9 @@ fn sign_in_requests_redact_new_passwords_codes_answers_and_passwords() {
         Password::from(PASSWORD),
         StdRng::seed_from_u64(32),
     )
-    .with_flow(Flow::UserAuthPasswordSrp);
+    .with_flow(Flow::UserAuth {
+        preferred: Some(FirstFactor::PasswordSrp),
+    });
     sign_in.start().unwrap();
     let select = Challenge::new(
         challenge_name::SELECT_CHALLENGE,
@@ -1126,7 +1123,7 @@ fn sign_in_requests_redact_new_passwords_codes_answers_and_passwords() {
         "{step:?}"
     );
     let step = sign_in
-        .answer(Answer::FirstFactor(FirstFactorChoice::Password))
+        .answer(Answer::FirstFactor(FirstFactor::Password))
         .unwrap();
     sent(step, param::PASSWORD, PASSWORD);
     assert_debug_hides(&sign_in, &secrets, &["holds_password: false"]);
@@ -1174,14 +1171,14 @@ fn wire_maps_hand_their_values_to_the_caller_to_wipe() {
     map.values_mut().for_each(zeroize::Zeroize::zeroize);
     assert!(map.values().all(String::is_empty), "{map:?}");
 
-    let parameters = AuthParameters::refresh_token_auth(&client, USER, REFRESH_TOKEN);
+    let parameters = AuthParameters::refresh_token_auth(&client, USER, REFRESH_TOKEN, None);
     let mut map: HashMap<String, String> = parameters.into();
     assert_eq!(map[param::REFRESH_TOKEN], REFRESH_TOKEN);
     assert!(map.contains_key(param::SECRET_HASH));
     map.values_mut().for_each(zeroize::Zeroize::zeroize);
     assert!(map.values().all(String::is_empty), "{map:?}");
 
-    let responses = responder.sms_mfa(SMS_CODE);
+    let responses = responder.code(CodeChallenge::SmsMfa, SMS_CODE);
     let mut pairs: Zeroizing<Vec<String>> = Zeroizing::new(
         BTreeMap::<String, String>::from(responses)
             .into_values()

@@ -25,8 +25,8 @@ use cognito_srp_auth::server::{
 };
 use cognito_srp_auth::{
     ClientSecret, DeviceSecretVerifierConfig, Error, Password, PasswordVerifierChallenge,
-    RememberedDevice, Request, ServerAnswer, SignIn, Step, Timestamp, UserPoolClient, group,
-    hazmat, param,
+    RememberedDevice, Request, ServerAnswer, ServiceErrorKind, SignIn, Step, Timestamp,
+    UserPoolClient, group, hazmat, param,
 };
 use num_bigint::BigUint;
 use rand::SeedableRng;
@@ -437,7 +437,12 @@ fn user_pool_conversations() {
         )
         .with_device(impostor),
     );
-    assert_eq!(refused.err(), Some(Error::ServerRefused));
+    assert_eq!(
+        refused.err(),
+        Some(Error::Refused {
+            kind: ServiceErrorKind::NotAuthorized
+        })
+    );
 
     // The pool forgets the device: the next sign-in drops it and starts again.
     pool.forget_device(device.device_key());

@@ -13,8 +13,8 @@
 use chrono::{DateTime, Utc};
 use cognito_srp_auth::server::{UserPool, UserPoolConfig};
 use cognito_srp_auth::{
-    ClientSecret, Error, Password, RememberedDevice, SignIn, SignedIn, Step, Timestamp,
-    UserPoolClient,
+    ClientSecret, Error, Password, RememberedDevice, ServiceErrorKind, SignIn, SignedIn, Step,
+    Timestamp, UserPoolClient,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -69,7 +69,7 @@ proptest! {
 
         // A wrong password is refused.
         let refused = drive(&mut pool, SignIn::with_rng(client(), &typed, Password::from(wrong.as_str()), rng()), now);
-        prop_assert_eq!(refused.err(), Some(Error::ServerRefused));
+        prop_assert_eq!(refused.err(), Some(Error::Refused { kind: ServiceErrorKind::NotAuthorized }));
 
         // The right one signs in and gets a device to confirm.
         let done = drive(&mut pool, SignIn::with_rng(client(), &typed, Password::from(password.as_str()), rng()), now).unwrap();
@@ -87,6 +87,6 @@ proptest! {
         let device = RememberedDevice::from_storage_string(&stored).unwrap();
         let impostor = RememberedDevice::new(device.device_key(), device.device_group_key(), Password::from("d3Jvbmc=")).unwrap();
         let refused = drive(&mut pool, SignIn::with_rng(client(), &typed, Password::from(password.as_str()), rng()).with_device(impostor), now);
-        prop_assert_eq!(refused.err(), Some(Error::ServerRefused));
+        prop_assert_eq!(refused.err(), Some(Error::Refused { kind: ServiceErrorKind::NotAuthorized }));
     }
 }

@@ -1,11 +1,21 @@
 //! A small offline user pool: it answers the requests a [`SignIn`](crate::SignIn) yields as
-//! Cognito does for `USER_SRP_AUTH` with device tracking, checking every `SECRET_HASH`, every
-//! claim and every device.
+//! Cognito does, checking every `SECRET_HASH`, every claim, password and code, and every
+//! device: `USER_SRP_AUTH`, `USER_PASSWORD_AUTH` / `ADMIN_USER_PASSWORD_AUTH`, `CUSTOM_AUTH`
+//! (with or without SRP, driven by a test-supplied challenge function), `USER_AUTH`
+//! (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SELECT_CHALLENGE`), device SRP, and
+//! `REFRESH_TOKEN_AUTH`.
+//!
+//! - this file: the pool, its settings, users, devices, refresh tokens and unanswered
+//!   challenges;
+//! - [`answers`]: one handler per request kind.
+
+mod answers;
 
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString as _};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -17,7 +27,6 @@ use zeroize::Zeroizing;
 use super::{
     DeviceVerifier, Identity, ServerSrp, StoredVerifier, UserVerifier, verify_secret_hash,
 };
-use crate::challenge::{auth_flow, challenge_name, param};
 use crate::client::pool_name;
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{to_java_bytes_vartime, u3072_from_be_slice};
@@ -62,22 +71,56 @@ impl UserPoolConfig {
     }
 }
 
+/// What a pool's custom-authentication function (its Lambda triggers, in one) decides.
+#[derive(Clone, Debug, Eq, PartialEq)]
+#[non_exhaustive]
+pub enum CustomStep {
+    /// Ask a `CUSTOM_CHALLENGE` with these public parameters.
+    Challenge(BTreeMap<String, String>),
+    /// Issue tokens.
+    Succeed,
+    /// Refuse: `NotAuthorizedException`.
+    Fail,
+}
+
+/// The custom-authentication function of a pool ([`UserPool::with_custom_auth`]): given the
+/// internal user name and the answers the user gave so far (after the SRP claim, when the
+/// flow started with SRP), the next step.
+pub type CustomAuth = Box<dyn FnMut(&str, &[String]) -> CustomStep + Send>;
+
 struct User {
     verifier: UserVerifier,
     aliases: Vec<String>,
+    confirmed: bool,
     devices: Vec<DeviceVerifier>,
     /// `(device key, device group key)` issued in `NewDeviceMetadata`, not yet confirmed.
     issued: Vec<(String, String)>,
 }
 
-/// Who a `PASSWORD_VERIFIER` challenge went to.
+/// A refresh token the pool issued.
+struct RefreshToken {
+    token: String,
+    user: usize,
+    /// The device the tokens belong to: `REFRESH_TOKEN_AUTH` must name it.
+    device_key: Option<String>,
+}
+
+/// Who a challenge went to.
 #[derive(Clone, Copy)]
 enum Claimant {
     /// A user of the pool (index into `users`).
     User(usize),
-    /// A name no user has: the challenge came from a derived fake verifier, so that an
-    /// unknown user is answered exactly as a wrong password is.
+    /// A name no user has: the pool answers it as it answers a wrong password.
     Unknown,
+}
+
+/// What an unanswered challenge continues with once its first factor is verified.
+#[derive(Clone, Copy, Eq, PartialEq)]
+enum Then {
+    /// Tokens (or device SRP, with a device key).
+    Tokens,
+    /// The custom-authentication function (`CUSTOM_AUTH` with SRP).
+    Custom,
 }
 
 enum Exchange {
@@ -85,6 +128,29 @@ enum Exchange {
     Password {
         claimant: Claimant,
         srp: ServerSrp,
+        device_key: Option<String>,
+        then: Then,
+    },
+    /// A `SELECT_CHALLENGE` is out; found by its session.
+    Select {
+        claimant: Claimant,
+        /// The internal name (the typed one for an unknown name).
+        name: String,
+        session: String,
+        device_key: Option<String>,
+    },
+    /// An `EMAIL_OTP` code was sent; found by its session.
+    EmailOtp {
+        claimant: Claimant,
+        session: String,
+        code: Zeroizing<String>,
+        device_key: Option<String>,
+    },
+    /// A `CUSTOM_CHALLENGE` is out; found by its session.
+    Custom {
+        user: usize,
+        session: String,
+        answers: Vec<String>,
         device_key: Option<String>,
     },
     /// A `DEVICE_SRP_AUTH` is out; found by its session.
@@ -102,6 +168,20 @@ enum Exchange {
     },
 }
 
+impl Exchange {
+    /// The session it is found by (none for `PASSWORD_VERIFIER`).
+    fn session(&self) -> Option<&str> {
+        match self {
+            Self::Password { .. } => None,
+            Self::Select { session, .. }
+            | Self::EmailOtp { session, .. }
+            | Self::Custom { session, .. }
+            | Self::DeviceAuth { session, .. }
+            | Self::DevicePassword { session, .. } => Some(session),
+        }
+    }
+}
+
 /// An unanswered challenge and when it was sent.
 struct Pending {
     sent: DateTime<Utc>,
@@ -109,14 +189,17 @@ struct Pending {
 }
 
 /// An offline Cognito user pool for tests and demos: users with SRP verifiers (and aliases),
-/// one app client (optionally with a secret), device tracking, and `ConfirmDevice`.
+/// one app client (optionally with a secret), every sign-in flow, device tracking,
+/// `ConfirmDevice` and refresh tokens.
 ///
 /// Like Cognito with user-existence errors prevented, it answers a name no user has with a
 /// `PASSWORD_VERIFIER` challenge from a fake verifier derived from the name (the same salt
 /// every time, the same work as for a real user), and then refuses the claim exactly as it
 /// refuses a wrong password. Challenges expire after
 /// [`session_lifetime_seconds`](UserPoolConfig::session_lifetime_seconds) and at most
-/// [`max_pending`](UserPoolConfig::max_pending) are kept.
+/// [`max_pending`](UserPoolConfig::max_pending) are kept. Codes and refresh tokens it
+/// "sends" are read with [`sent_code`](Self::sent_code) and
+/// [`refresh_token`](Self::refresh_token).
 pub struct UserPool<R> {
     config: UserPoolConfig,
     users: Vec<User>,
@@ -124,6 +207,10 @@ pub struct UserPool<R> {
     pending: Vec<Pending>,
     /// The key fake verifiers are derived with.
     fake_key: Zeroizing<[u8; 32]>,
+    custom_auth: Option<CustomAuth>,
+    /// The last `EMAIL_OTP` code sent to each user.
+    codes: Vec<(usize, Zeroizing<String>)>,
+    refresh_tokens: Vec<RefreshToken>,
     rng: R,
 }
 
@@ -151,6 +238,9 @@ const INVALID_SESSION: &str = "Invalid session for the user.";
 const EXPIRED_SESSION: &str = "Invalid session for the user, session is expired.";
 const NO_DEVICE: &str = "Device does not exist.";
 
+/// An answer to a request, or the refusal that ends it.
+type Answered = core::result::Result<ServerAnswer, ServerAnswer>;
+
 impl<R: TryCryptoRng> UserPool<R> {
     /// An empty pool. Draws the key its fake verifiers are derived with from `rng`.
     ///
@@ -167,8 +257,19 @@ impl<R: TryCryptoRng> UserPool<R> {
             users: Vec::new(),
             pending: Vec::new(),
             fake_key,
+            custom_auth: None,
+            codes: Vec::new(),
+            refresh_tokens: Vec::new(),
             rng,
         })
+    }
+
+    /// The pool's custom-authentication function (`CUSTOM_AUTH`): without one, `CUSTOM_AUTH`
+    /// is refused.
+    #[must_use]
+    pub fn with_custom_auth(mut self, custom_auth: CustomAuth) -> Self {
+        self.custom_auth = Some(custom_auth);
+        self
     }
 
     /// Add a confirmed user by internal user name, with aliases (email, phone) it can also
@@ -187,9 +288,23 @@ impl<R: TryCryptoRng> UserPool<R> {
         self.users.push(User {
             verifier,
             aliases: aliases.iter().map(|a| String::from(*a)).collect(),
+            confirmed: true,
             devices: Vec::new(),
             issued: Vec::new(),
         });
+        Ok(())
+    }
+
+    /// Add a user who has signed up but not confirmed: every sign-in gets
+    /// `UserNotConfirmedException` once the password is verified.
+    ///
+    /// # Errors
+    /// [`Error::RandomSource`] when the RNG fails.
+    pub fn add_unconfirmed_user(&mut self, username: &str, password: &Password) -> Result<()> {
+        self.add_user(username, password, &[])?;
+        if let Some(user) = self.users.last_mut() {
+            user.confirmed = false;
+        }
         Ok(())
     }
 
@@ -231,25 +346,28 @@ impl<R: TryCryptoRng> UserPool<R> {
         }
     }
 
-    fn find_user(&self, name: &str) -> Option<usize> {
-        self.users
+    /// The last `EMAIL_OTP` code the pool "sent" to `username` (the internal name), as a
+    /// test reads it from the mailbox.
+    #[must_use]
+    pub fn sent_code(&self, username: &str) -> Option<&str> {
+        let user = self.internal(username)?;
+        self.codes
             .iter()
-            .position(|u| u.verifier.username() == name || u.aliases.iter().any(|a| a == name))
+            .rev()
+            .find(|(u, _)| *u == user)
+            .map(|(_, code)| code.as_str())
     }
 
-    fn check_secret_hash(&self, username: &str, hash: Option<&str>) -> bool {
-        match &self.config.client_secret {
-            None => true,
-            Some(secret) => hash.is_some_and(|h| {
-                verify_secret_hash(username, &self.config.client_id, secret, h).is_ok()
-            }),
-        }
-    }
-
-    fn random_hex(&mut self, bytes: usize) -> Option<String> {
-        let mut buf = alloc::vec![0u8; bytes];
-        self.rng.try_fill_bytes(&mut buf).ok()?;
-        Some(buf.iter().map(|b| format!("{b:02x}")).collect())
+    /// The last refresh token the pool issued to `username` (the internal name), as the
+    /// `AuthenticationResult` carried it.
+    #[must_use]
+    pub fn refresh_token(&self, username: &str) -> Option<&str> {
+        let user = self.internal(username)?;
+        self.refresh_tokens
+            .iter()
+            .rev()
+            .find(|t| t.user == user)
+            .map(|t| t.token.as_str())
     }
 
     /// Answer one request as Cognito would. Refusals are [`ServerAnswer::Error`] with
@@ -271,13 +389,51 @@ impl<R: TryCryptoRng> UserPool<R> {
             return error("ResourceNotFoundException", "User pool does not exist.");
         }
         let answer = match request {
-            Request::InitiateAuth(r) => self.initiate(&r.auth_parameters, now),
+            Request::InitiateAuth(r) => {
+                self.initiate(&r.auth_parameters, r.context.is_admin(), now)
+            }
             Request::RespondToAuthChallenge(r) => {
                 self.respond(&r.challenge_responses, r.session.as_deref(), now)
             }
         };
         self.expire(now);
-        answer
+        answer.unwrap_or_else(|refusal| refusal)
+    }
+
+    fn internal(&self, username: &str) -> Option<usize> {
+        self.users
+            .iter()
+            .position(|u| u.verifier.username() == username)
+    }
+
+    fn find_user(&self, name: &str) -> Option<usize> {
+        self.users
+            .iter()
+            .position(|u| u.verifier.username() == name || u.aliases.iter().any(|a| a == name))
+    }
+
+    fn username_of(&self, user: usize) -> String {
+        self.users
+            .get(user)
+            .map(|u| String::from(u.verifier.username()))
+            .unwrap_or_default()
+    }
+
+    fn check_secret_hash(&self, username: &str, hash: Option<&str>) -> bool {
+        match &self.config.client_secret {
+            None => true,
+            Some(secret) => hash.is_some_and(|h| {
+                verify_secret_hash(username, &self.config.client_id, secret, h).is_ok()
+            }),
+        }
+    }
+
+    fn random_hex(&mut self, bytes: usize) -> core::result::Result<String, ServerAnswer> {
+        let mut buf = alloc::vec![0u8; bytes];
+        self.rng
+            .try_fill_bytes(&mut buf)
+            .map_err(|_| error("InternalErrorException", "Internal error."))?;
+        Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Whether a challenge sent at `sent` has expired at `now`.
@@ -303,6 +459,17 @@ impl<R: TryCryptoRng> UserPool<R> {
         });
     }
 
+    /// Send `challenge`, keeping its exchange for the answer.
+    fn challenge(
+        &mut self,
+        challenge: Challenge,
+        exchange: Exchange,
+        now: DateTime<Utc>,
+    ) -> ServerAnswer {
+        self.keep(exchange, now);
+        ServerAnswer::Challenge(challenge)
+    }
+
     /// Take the unanswered challenge `matches` selects, refusing an expired one.
     fn take(
         &mut self,
@@ -322,20 +489,14 @@ impl<R: TryCryptoRng> UserPool<R> {
         Ok(pending.exchange)
     }
 
-    /// Take the device exchange of `session`: the `DEVICE_SRP_AUTH` one, or the
-    /// `DEVICE_PASSWORD_VERIFIER` one when `claim`.
+    /// Take the exchange of `session`.
     fn take_session(
         &mut self,
         session: Option<&str>,
         now: DateTime<Utc>,
-        claim: bool,
     ) -> core::result::Result<Exchange, ServerAnswer> {
         let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
-        self.take(now, INVALID_SESSION, |e| match e {
-            Exchange::DeviceAuth { session: s, .. } => !claim && s == session,
-            Exchange::DevicePassword { session: s, .. } => claim && s == session,
-            Exchange::Password { .. } => false,
-        })
+        self.take(now, INVALID_SESSION, |e| e.session() == Some(session))
     }
 
     /// The verifier a name no user has gets: the salt and `v` are derived from the name
@@ -366,232 +527,12 @@ impl<R: TryCryptoRng> UserPool<R> {
         }
     }
 
-    fn initiate(&mut self, parameters: &crate::AuthParameters, now: DateTime<Utc>) -> ServerAnswer {
-        if parameters.auth_flow() != auth_flow::USER_SRP_AUTH {
-            return error(
-                "InvalidParameterException",
-                "This pool supports USER_SRP_AUTH only.",
-            );
+    /// The verifier of a claimant: the user's, or a fake one for an unknown name.
+    fn verifier_of(&self, claimant: Claimant, name: &str) -> Option<StoredVerifier> {
+        match claimant {
+            Claimant::User(_) => None,
+            Claimant::Unknown => Some(self.fake_verifier(name)),
         }
-        let Some(typed) = parameters.get(param::USERNAME) else {
-            return missing(param::USERNAME);
-        };
-        // SECRET_HASH over the name as typed (an alias is fine here).
-        if !self.check_secret_hash(typed, parameters.get(param::SECRET_HASH)) {
-            return not_authorized(BAD_SECRET_HASH);
-        }
-        let Some(srp_a) = parameters.get(param::SRP_A) else {
-            return missing(param::SRP_A);
-        };
-        let (claimant, started, internal) = match self.find_user(typed) {
-            Some(user) => match self.users.get(user) {
-                Some(record) => (
-                    Claimant::User(user),
-                    ServerSrp::for_user(&record.verifier, srp_a, &mut self.rng),
-                    String::from(record.verifier.username()),
-                ),
-                None => return not_authorized(INCORRECT),
-            },
-            None => {
-                let fake = self.fake_verifier(typed);
-                (
-                    Claimant::Unknown,
-                    ServerSrp::start(&fake, srp_a, &mut self.rng),
-                    String::from(typed),
-                )
-            }
-        };
-        let Ok(srp) = started else {
-            return error("InvalidParameterException", "Invalid SRP_A.");
-        };
-        let challenge = Challenge::new(
-            challenge_name::PASSWORD_VERIFIER,
-            [
-                (param::SALT, String::from(srp.salt())),
-                (param::SRP_B, String::from(srp.srp_b())),
-                (param::SECRET_BLOCK, String::from(srp.secret_block())),
-                (param::USER_ID_FOR_SRP, internal.clone()),
-                (param::USERNAME, internal),
-            ],
-            None,
-        );
-        let device_key = parameters.get(param::DEVICE_KEY).map(String::from);
-        self.keep(
-            Exchange::Password {
-                claimant,
-                srp,
-                device_key,
-            },
-            now,
-        );
-        ServerAnswer::Challenge(challenge)
-    }
-
-    fn respond(
-        &mut self,
-        responses: &crate::ChallengeResponses,
-        session: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> ServerAnswer {
-        let Some(username) = responses.get(param::USERNAME) else {
-            return missing(param::USERNAME);
-        };
-        let answer = match responses.challenge_name() {
-            challenge_name::PASSWORD_VERIFIER => self.password_verifier(username, responses, now),
-            challenge_name::DEVICE_SRP_AUTH => {
-                self.device_srp_auth(username, responses, session, now)
-            }
-            challenge_name::DEVICE_PASSWORD_VERIFIER => {
-                self.device_password_verifier(username, responses, session, now)
-            }
-            _ => Err(error(
-                "InvalidParameterException",
-                "Unsupported challenge for this pool.",
-            )),
-        };
-        answer.unwrap_or_else(|refusal| refusal)
-    }
-
-    fn password_verifier(
-        &mut self,
-        username: &str,
-        responses: &crate::ChallengeResponses,
-        now: DateTime<Utc>,
-    ) -> core::result::Result<ServerAnswer, ServerAnswer> {
-        let block = responses
-            .get(param::PASSWORD_CLAIM_SECRET_BLOCK)
-            .unwrap_or_default();
-        let exchange = self.take(
-            now,
-            INCORRECT,
-            |e| matches!(e, Exchange::Password { srp, .. } if srp.secret_block() == block),
-        )?;
-        let Exchange::Password {
-            claimant,
-            srp,
-            device_key,
-        } = exchange
-        else {
-            return Err(not_authorized(INCORRECT));
-        };
-        let verified = srp.verify(|k| responses.get(k), now);
-        // An unknown user fails here, after the same work as a wrong password.
-        let Claimant::User(user) = claimant else {
-            return Err(not_authorized(INCORRECT));
-        };
-        self.check_user_response(user, username, responses)?;
-        claim_refusal(verified)?;
-        let device_key = responses
-            .get(param::DEVICE_KEY)
-            .map(String::from)
-            .or(device_key);
-        let Some(device_key) = device_key else {
-            return Ok(self.authenticated(user));
-        };
-        if self.device(user, &device_key).is_none() {
-            return Err(error("ResourceNotFoundException", NO_DEVICE));
-        }
-        let session = self
-            .random_hex(32)
-            .ok_or_else(|| not_authorized(INCORRECT))?;
-        let challenge = Challenge::new(
-            challenge_name::DEVICE_SRP_AUTH,
-            [(param::USERNAME, String::from(username))],
-            Some(&session),
-        );
-        self.keep(
-            Exchange::DeviceAuth {
-                user,
-                session,
-                device_key,
-            },
-            now,
-        );
-        Ok(ServerAnswer::Challenge(challenge))
-    }
-
-    fn device_srp_auth(
-        &mut self,
-        username: &str,
-        responses: &crate::ChallengeResponses,
-        session: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> core::result::Result<ServerAnswer, ServerAnswer> {
-        let exchange = self.take_session(session, now, false)?;
-        let Exchange::DeviceAuth {
-            user, device_key, ..
-        } = exchange
-        else {
-            return Err(not_authorized(INVALID_SESSION));
-        };
-        self.check_user_response(user, username, responses)?;
-        if responses.get(param::DEVICE_KEY) != Some(device_key.as_str()) {
-            return Err(error("ResourceNotFoundException", NO_DEVICE));
-        }
-        let srp_a = responses
-            .get(param::SRP_A)
-            .ok_or_else(|| missing(param::SRP_A))?;
-        let device = self
-            .users
-            .get(user)
-            .and_then(|u| u.devices.iter().find(|d| d.device_key() == device_key))
-            .ok_or_else(|| error("ResourceNotFoundException", NO_DEVICE))?;
-        let srp = ServerSrp::start(&device.0, srp_a, &mut self.rng)
-            .map_err(|_| error("InvalidParameterException", "Invalid SRP_A."))?;
-        let session = self
-            .random_hex(32)
-            .ok_or_else(|| not_authorized(INCORRECT))?;
-        let challenge = Challenge::new(
-            challenge_name::DEVICE_PASSWORD_VERIFIER,
-            [
-                (param::SALT, String::from(srp.salt())),
-                (param::SRP_B, String::from(srp.srp_b())),
-                (param::SECRET_BLOCK, String::from(srp.secret_block())),
-                (param::USERNAME, String::from(username)),
-                (param::DEVICE_KEY, device_key.clone()),
-            ],
-            Some(&session),
-        );
-        self.keep(
-            Exchange::DevicePassword {
-                user,
-                session,
-                device_key,
-                srp,
-            },
-            now,
-        );
-        Ok(ServerAnswer::Challenge(challenge))
-    }
-
-    fn device_password_verifier(
-        &mut self,
-        username: &str,
-        responses: &crate::ChallengeResponses,
-        session: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> core::result::Result<ServerAnswer, ServerAnswer> {
-        let exchange = self.take_session(session, now, true)?;
-        let Exchange::DevicePassword {
-            user,
-            device_key,
-            srp,
-            ..
-        } = exchange
-        else {
-            return Err(not_authorized(INVALID_SESSION));
-        };
-        self.check_user_response(user, username, responses)?;
-        // The device must still be known (it may have been forgotten since DEVICE_SRP_AUTH).
-        if responses.get(param::DEVICE_KEY) != Some(device_key.as_str())
-            || self.device(user, &device_key).is_none()
-        {
-            return Err(error("ResourceNotFoundException", NO_DEVICE));
-        }
-        claim_refusal(srp.verify(|k| responses.get(k), now))?;
-        Ok(ServerAnswer::Authenticated {
-            new_device_metadata: None,
-        })
     }
 
     fn device(&self, user: usize, device_key: &str) -> Option<&DeviceVerifier> {
@@ -602,29 +543,46 @@ impl<R: TryCryptoRng> UserPool<R> {
             .find(|d| d.device_key() == device_key)
     }
 
-    /// Every challenge response names the internal user and carries its `SECRET_HASH`.
-    fn check_user_response(
-        &self,
-        user: usize,
-        username: &str,
-        responses: &crate::ChallengeResponses,
-    ) -> core::result::Result<(), ServerAnswer> {
-        let internal = self.users.get(user).map(|u| u.verifier.username());
-        if internal != Some(username) {
-            return Err(not_authorized(INCORRECT));
+    /// Tokens: a refresh token bound to the device used (or to a new one Cognito asks the
+    /// client to remember), and `NewDeviceMetadata` with device tracking and no device.
+    fn authenticated(&mut self, user: usize, device_used: Option<String>) -> Answered {
+        if self.users.get(user).is_some_and(|u| !u.confirmed) {
+            return Err(error("UserNotConfirmedException", "User is not confirmed."));
         }
-        if !self.check_secret_hash(username, responses.get(param::SECRET_HASH)) {
-            return Err(not_authorized(BAD_SECRET_HASH));
-        }
-        Ok(())
+        let metadata = match (&device_used, self.config.device_tracking) {
+            (None, true) => Some(self.new_device(user)?),
+            _ => None,
+        };
+        let token = self.random_hex(32)?;
+        let device_key = device_used.or_else(|| metadata.as_ref().map(|m| m.device_key.clone()));
+        self.refresh_tokens.push(RefreshToken {
+            token,
+            user,
+            device_key,
+        });
+        let access_token = self.access_token(user)?;
+        Ok(ServerAnswer::authenticated(metadata, Some(&access_token)))
     }
 
-    fn authenticated(&mut self, user: usize) -> ServerAnswer {
-        if !self.config.device_tracking {
-            return ServerAnswer::Authenticated {
-                new_device_metadata: None,
-            };
-        }
+    /// An access token naming `user` (`username`, `client_id`, `token_use`), shaped as a JWT
+    /// but not signed: this pool is for tests, and the client reads only `username`.
+    fn access_token(&mut self, user: usize) -> core::result::Result<String, ServerAnswer> {
+        let encode = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string;
+        let claims = serde_json::json!({
+            "username": self.username_of(user),
+            "client_id": self.config.client_id,
+            "token_use": "access",
+        });
+        let signature = self.random_hex(16)?;
+        Ok(format!(
+            "{}.{}.{signature}",
+            encode(br#"{"alg":"none","typ":"JWT"}"#),
+            encode(claims.to_string().as_bytes())
+        ))
+    }
+
+    /// `NewDeviceMetadata` for a new device of `user`.
+    fn new_device(&mut self, user: usize) -> core::result::Result<NewDeviceMetadata, ServerAnswer> {
         let region = self
             .config
             .pool_id
@@ -632,9 +590,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let (Some(id), Some(group)) = (self.random_hex(16), self.random_hex(5)) else {
-            return not_authorized(INCORRECT);
-        };
+        let (id, group) = (self.random_hex(16)?, self.random_hex(5)?);
         let uuid = format!(
             "{}-{}-{}-{}-{}",
             id.get(..8).unwrap_or_default(),
@@ -653,21 +609,7 @@ impl<R: TryCryptoRng> UserPool<R> {
                 metadata.device_group_key.clone(),
             ));
         }
-        ServerAnswer::Authenticated {
-            new_device_metadata: Some(metadata),
-        }
-    }
-}
-
-/// Cognito's answer to a claim that does not verify.
-fn claim_refusal(result: Result<()>) -> core::result::Result<(), ServerAnswer> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(Error::InvalidTimestamp) => Err(error(
-            "InvalidParameterException",
-            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
-        )),
-        Err(_) => Err(not_authorized(INCORRECT)),
+        Ok(metadata)
     }
 }
 
@@ -678,6 +620,7 @@ impl<R> fmt::Debug for UserPool<R> {
             .field("client_id", &self.config.client_id)
             .field("users", &self.users.len())
             .field("pending", &self.pending.len())
+            .field("custom_auth", &self.custom_auth.is_some())
             .finish_non_exhaustive()
     }
 }
