@@ -274,6 +274,7 @@ fn describe_answer(answer: &ServerAnswer) -> String {
         ServerAnswer::Challenge(c) => format!("challenge {}", c.name),
         ServerAnswer::Authenticated {
             new_device_metadata,
+            ..
         } => format!(
             "AUTHENTICATED{}",
             if new_device_metadata.is_some() {

@@ -7,7 +7,7 @@
 use arbitrary::Arbitrary;
 use chrono::DateTime;
 use cognito_srp_auth::{
-    Answer, Challenge, ClientSecret, FirstFactorChoice, Flow, NewDeviceMetadata, Password,
+    Answer, Challenge, ClientSecret, FirstFactor, Flow, NewDeviceMetadata, Password,
     RememberedDevice, Request, ServerAnswer, SignIn, Step, Timestamp, UserPoolClient,
     challenge_name, secret_hash,
 };
@@ -63,6 +63,7 @@ enum Event {
         code: String,
         message: String,
     },
+    Password,
     Code(String),
     Custom(String),
     NewPassword(String, Vec<(String, String)>),
@@ -77,6 +78,8 @@ enum Event {
 #[derive(Arbitrary, Debug)]
 struct Script {
     flow: u8,
+    password: bool,
+    preferences: Vec<u8>,
     secret: bool,
     device: bool,
     admin: bool,
@@ -90,18 +93,35 @@ fuzz_target!(|script: Script| {
     if script.secret {
         client = client.with_client_secret(ClientSecret::from("fuzz-secret"));
     }
-    let flow = [
+    let user_auth = |preferred| Flow::UserAuth { preferred };
+    let flows = [
         Flow::UserSrp,
+        Flow::UserPassword,
+        Flow::CustomAuth,
         Flow::CustomAuthWithSrp,
-        Flow::UserAuthPasswordSrp,
-    ][usize::from(script.flow % 3)];
+        user_auth(None),
+        user_auth(Some(FirstFactor::Password)),
+        user_auth(Some(FirstFactor::PasswordSrp)),
+        user_auth(Some(FirstFactor::EmailOtp)),
+        user_auth(Some(FirstFactor::SmsOtp)),
+        user_auth(Some(FirstFactor::WebAuthn)),
+    ];
+    let flow = flows[usize::from(script.flow) % flows.len()];
+    let preferences: Vec<FirstFactor> = script
+        .preferences
+        .iter()
+        .take(5)
+        .map(|&i| FirstFactor::ALL[usize::from(i) % FirstFactor::ALL.len()])
+        .collect();
+    let password = script.password.then(|| Password::from("pw-never-sent-Zq9"));
     let mut sign_in = SignIn::with_rng(
         client,
         "typed@example.com",
-        Password::from("pw"),
+        password,
         CounterRng(script.seed),
     )
-    .with_flow(flow);
+    .with_flow(flow)
+    .with_first_factors(&preferences);
     if script.device {
         let device = RememberedDevice::new("us-east-1_dev", "-Grp", Password::from("cGFzcw=="))
             .unwrap_or_else(|_| unreachable!());
@@ -112,10 +132,35 @@ fuzz_target!(|script: Script| {
     }
     let now = Timestamp::from(DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default());
     let mut finished = false;
+    // The password may go out only where the caller chose it: the flow, a preference, or an
+    // answer choosing PASSWORD.
+    let plaintext_chosen = std::cell::Cell::new(
+        matches!(
+            flow,
+            Flow::UserPassword
+                | Flow::UserAuth {
+                    preferred: Some(FirstFactor::Password)
+                }
+        ) || preferences.contains(&FirstFactor::Password),
+    );
     let check = |result: Result<Step, cognito_srp_auth::Error>, sign_in: &SignIn<CounterRng>| {
         match result {
             Ok(Step::Send(request)) => {
                 assert_eq!(request.context().is_admin(), script.admin);
+                let sends_password = match &request {
+                    Request::InitiateAuth(r) => r
+                        .auth_parameters
+                        .iter()
+                        .any(|(_, v)| v == "pw-never-sent-Zq9"),
+                    Request::RespondToAuthChallenge(r) => r
+                        .challenge_responses
+                        .iter()
+                        .any(|(_, v)| v == "pw-never-sent-Zq9"),
+                };
+                assert!(
+                    !sends_password || plaintext_chosen.get(),
+                    "the password went out in plaintext without the caller choosing it"
+                );
                 if let Request::RespondToAuthChallenge(r) = &request {
                     let responses = &r.challenge_responses;
                     let username = responses
@@ -162,14 +207,13 @@ fuzz_target!(|script: Script| {
                 sign_in.handle(ServerAnswer::Challenge(challenge), &now)
             }
             Event::Authenticated { device } => sign_in.handle(
-                ServerAnswer::Authenticated {
-                    new_device_metadata: device.map(|(device_key, device_group_key)| {
-                        NewDeviceMetadata {
-                            device_key,
-                            device_group_key,
-                        }
+                ServerAnswer::authenticated(
+                    device.map(|(device_key, device_group_key)| NewDeviceMetadata {
+                        device_key,
+                        device_group_key,
                     }),
-                },
+                    None,
+                ),
                 &now,
             ),
             Event::Error {
@@ -187,6 +231,9 @@ fuzz_target!(|script: Script| {
                 };
                 sign_in.handle(ServerAnswer::Error { code, message }, &now)
             }
+            Event::Password => {
+                sign_in.answer(Answer::Password(Password::from("pw-never-sent-Zq9")))
+            }
             Event::Code(c) => sign_in.answer(Answer::Code(c)),
             Event::Custom(c) => sign_in.answer(Answer::CustomAnswer(c)),
             Event::NewPassword(p, attributes) => sign_in.answer(Answer::NewPassword {
@@ -196,13 +243,18 @@ fuzz_target!(|script: Script| {
             Event::MfaType(t) => sign_in.answer(Answer::MfaType(t)),
             Event::Totp(session) => sign_in.answer(Answer::MfaSetupTotp { session }),
             Event::Email(email) => sign_in.answer(Answer::MfaSetupEmail { email }),
-            Event::First(n) => sign_in.answer(Answer::FirstFactor(match n % 5 {
-                0 => FirstFactorChoice::Password,
-                1 => FirstFactorChoice::PasswordSrp,
-                2 => FirstFactorChoice::EmailOtp,
-                3 => FirstFactorChoice::SmsOtp,
-                _ => FirstFactorChoice::WebAuthn,
-            })),
+            Event::First(n) => {
+                if n % 5 == 0 {
+                    plaintext_chosen.set(true);
+                }
+                sign_in.answer(Answer::FirstFactor(match n % 5 {
+                    0 => FirstFactor::Password,
+                    1 => FirstFactor::PasswordSrp,
+                    2 => FirstFactor::EmailOtp,
+                    3 => FirstFactor::SmsOtp,
+                    _ => FirstFactor::WebAuthn,
+                }))
+            }
             Event::WebAuthn(c) => sign_in.answer(Answer::WebAuthnCredential(c)),
             Event::Responses(pairs) => sign_in.answer(Answer::Responses(pairs)),
         };

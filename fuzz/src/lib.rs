@@ -86,7 +86,7 @@ pub fn documented(e: &Error) -> bool {
             | Error::OutOfOrder
             | Error::UnexpectedChallenge { .. }
             | Error::AnswerMismatch
-            | Error::ServerRefused
+            | Error::Refused { .. }
             | Error::PasswordDowngrade
             | Error::ClaimLimit { .. }
             | Error::RoundLimit
