@@ -20,8 +20,8 @@ use cognito_srp_auth::server::{
 use cognito_srp_auth::{
     Answer, Challenge, ChallengeResponses, ClientSecret, DevicePasswordVerifierChallenge,
     DeviceSecretVerifierConfig, EphemeralKey, Error, Password, PasswordVerifierChallenge, Question,
-    RememberedDevice, Request, ServerAnswer, SignIn, SignedIn, Step, Timestamp, UserPoolClient,
-    challenge_name, param,
+    RememberedDevice, Request, ServerAnswer, ServiceErrorKind, SignIn, SignedIn, Step, Timestamp,
+    UserPoolClient, challenge_name, param,
 };
 use num_bigint::BigUint;
 use zeroize::{Zeroize as _, Zeroizing};
@@ -379,6 +379,7 @@ impl<'a> Transport<'a> {
             }
             ServerAnswer::Authenticated {
                 new_device_metadata: Some(m),
+                ..
             } => {
                 self.client
                     .expect_device(&m.device_key, &m.device_group_key);
@@ -828,9 +829,7 @@ fn answer_custom<R: TryCryptoRng>(
         return Err("the responses do not carry the custom answer".to_owned());
     }
     drop(responses);
-    let tokens = ServerAnswer::Authenticated {
-        new_device_metadata: None,
-    };
+    let tokens = ServerAnswer::authenticated(None, None);
     match transport.deliver(sign_in, tokens)? {
         Ok(Step::Done(done)) => Ok(done),
         other => Err(format!("tokens did not end the sign-in: {other:?}")),
@@ -885,7 +884,9 @@ fn unknown_user() -> Result<(), String> {
         let step = send(&mut pool, &mut sign_in, &mut transport, request)?;
         let claim = expect_request(step.map_err(fail("claim"))?)?;
         match send(&mut pool, &mut sign_in, &mut transport, claim)? {
-            Err(Error::ServerRefused) => {}
+            Err(Error::Refused {
+                kind: ServiceErrorKind::NotAuthorized,
+            }) => {}
             other => {
                 return Err(format!(
                     "the unknown name's claim was not refused: {other:?}"
