@@ -57,6 +57,18 @@ impl fmt::Display for DriverError {
 impl std::error::Error for DriverError {}
 
 impl DriverError {
+    /// The typed kind of Cognito's refusal, when Cognito refused the sign-in.
+    #[must_use]
+    pub fn kind(&self) -> Option<cognito_srp_auth::ServiceErrorKind> {
+        match self {
+            Self::SignIn {
+                error: cognito_srp_auth::Error::Refused { kind },
+                ..
+            } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// Cognito's error code, when Cognito refused the sign-in.
     #[must_use]
     pub fn service_code(&self) -> Option<&str> {
@@ -176,9 +188,7 @@ fn answer_from(
             })
         });
         return (
-            ServerAnswer::Authenticated {
-                new_device_metadata: metadata,
-            },
+            ServerAnswer::authenticated(metadata, result.access_token()),
             Some(result.clone()),
         );
     }

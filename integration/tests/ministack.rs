@@ -3,6 +3,9 @@
 //! and sets `MINISTACK_ENDPOINT`. Device SRP, which the emulator lacks, runs the same driver
 //! code path against the crate's own server side.
 
+#[path = "common/totp.rs"]
+mod totp;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use aws_sdk_cognitoidentityprovider::Client;
@@ -12,10 +15,12 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use cognito_srp_auth::server::{UserPool, UserPoolConfig};
 use cognito_srp_auth::{
-    Answer, ClientSecret, Password, Question, RememberedDevice, Request, ServerAnswer, SignIn,
+    Answer, AuthParameters, ClientSecret, CodeChallenge, Flow, Password, Question,
+    RememberedDevice, Request, RequestContext, ServerAnswer, ServiceErrorKind, SignIn,
     UserPoolClient,
 };
 use cognito_srp_auth_integration::{DriverError, Transport, attribute, sign_in};
+use totp::totp;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
@@ -78,6 +83,7 @@ impl Pool {
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
             .send()
             .await
             .expect("CreateUserPoolClient");
@@ -409,40 +415,6 @@ async fn secret_hash_is_enforced() {
     );
 }
 
-/// RFC 6238 TOTP: HMAC-SHA1 over the 30-second step counter, 6 digits.
-fn totp(secret_base32: &str) -> String {
-    use hmac::{KeyInit, Mac};
-    let mut bits: u64 = 0;
-    let mut count = 0;
-    let mut key = Vec::new();
-    for c in secret_base32.trim_end_matches('=').chars() {
-        let v = match c {
-            'A'..='Z' => c as u64 - 'A' as u64,
-            '2'..='7' => c as u64 - '2' as u64 + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        bits = (bits << 5) | v;
-        count += 5;
-        if count >= 8 {
-            count -= 8;
-            key.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    let step = chrono::Utc::now().timestamp() / 30;
-    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
-    mac.update(&step.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest[19] & 0x0f);
-    let code = u32::from_be_bytes([
-        digest[offset],
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ]) & 0x7fff_ffff;
-    format!("{:06}", code % 1_000_000)
-}
-
 /// MFA after SRP: the user sets up TOTP, then every sign-in answers `SOFTWARE_TOKEN_MFA`
 /// through the state machine's question, with the internal name and SECRET_HASH.
 #[tokio::test]
@@ -498,7 +470,7 @@ async fn totp_mfa_after_srp() {
             questions += 1;
             match q {
                 Question::Code {
-                    challenge: "SOFTWARE_TOKEN_MFA",
+                    challenge: CodeChallenge::SoftwareTokenMfa,
                     ..
                 } => Answer::Code(totp(&secret)),
                 other => panic!("unexpected question {other:?}"),
@@ -529,4 +501,168 @@ async fn totp_mfa_after_srp() {
     .await
     .expect_err("a wrong TOTP code must be refused");
     assert!(wrong.service_code().is_some(), "{wrong}");
+}
+
+/// `USER_PASSWORD_AUTH` by an email alias through an app client with a secret: the machine
+/// learns the internal name from the access token (no challenge names it).
+#[tokio::test]
+async fn user_password_auth_with_alias_and_secret() {
+    let sdk = sdk().await;
+    let pool = Pool::create(&sdk, true, true).await;
+    pool.user(
+        &sdk,
+        "hana-internal",
+        "Hana-Pass-21!",
+        Some("hana@example.com"),
+    )
+    .await;
+    let outcome = sign_in(
+        &mut &sdk,
+        SignIn::new(
+            pool.client(),
+            "hana@example.com",
+            Password::from("Hana-Pass-21!"),
+        )
+        .with_flow(Flow::UserPassword),
+        no_questions,
+    )
+    .await
+    .expect("USER_PASSWORD_AUTH");
+    assert_eq!(outcome.signed_in.username, "hana-internal");
+    assert!(outcome.tokens.access_token().is_some());
+}
+
+/// Both refresh operations with a client secret after an alias sign-in, and a refresh whose
+/// `SECRET_HASH` is over the alias (not the internal name) refused.
+#[tokio::test]
+async fn refresh_token_auth_and_get_tokens_from_refresh_token() {
+    let sdk = sdk().await;
+    let pool = Pool::create(&sdk, true, true).await;
+    pool.user(
+        &sdk,
+        "ivan-internal",
+        "Ivan-Pass-34!",
+        Some("ivan@example.com"),
+    )
+    .await;
+    let outcome = sign_in(
+        &mut &sdk,
+        SignIn::new(
+            pool.client(),
+            "ivan@example.com",
+            Password::from("Ivan-Pass-34!"),
+        ),
+        no_questions,
+    )
+    .await
+    .expect("sign-in");
+    let refresh_token = outcome
+        .tokens
+        .refresh_token()
+        .expect("refresh token")
+        .to_owned();
+
+    let parameters = outcome
+        .signed_in
+        .refresh_token_auth(&pool.client(), &refresh_token);
+    let request = Request::initiate_auth(RequestContext::new(&pool.client_id), parameters);
+    let (answer, tokens) = cognito_srp_auth_integration::send(&sdk, &request)
+        .await
+        .expect("REFRESH_TOKEN_AUTH");
+    assert!(
+        matches!(answer, ServerAnswer::Authenticated { .. }),
+        "{answer:?}"
+    );
+    assert!(
+        tokens
+            .and_then(|t| t.access_token().map(str::to_owned))
+            .is_some()
+    );
+
+    // GetTokensFromRefreshToken takes the raw client secret and the device key.
+    let rotated = sdk
+        .get_tokens_from_refresh_token()
+        .refresh_token(&refresh_token)
+        .client_id(&pool.client_id)
+        .set_client_secret(pool.client_secret.clone())
+        .set_device_key(outcome.signed_in.refresh_device_key().map(str::to_owned))
+        .send()
+        .await
+        .expect("GetTokensFromRefreshToken");
+    assert!(
+        rotated
+            .authentication_result()
+            .and_then(|r| r.access_token())
+            .is_some()
+    );
+
+    // SECRET_HASH over the alias: refused.
+    let wrong = AuthParameters::refresh_token_auth(
+        &pool.client(),
+        "ivan@example.com",
+        &refresh_token,
+        None,
+    );
+    let request = Request::initiate_auth(RequestContext::new(&pool.client_id), wrong);
+    let (answer, _) = cognito_srp_auth_integration::send(&sdk, &request)
+        .await
+        .expect("REFRESH_TOKEN_AUTH");
+    assert!(
+        matches!(&answer, ServerAnswer::Error { code, .. } if code == "NotAuthorizedException"),
+        "{answer:?}"
+    );
+}
+
+/// A wrong password and an unconfirmed user arrive as their typed kinds, with Cognito's
+/// message.
+#[tokio::test]
+async fn refusals_arrive_as_typed_kinds() {
+    let sdk = sdk().await;
+    let pool = Pool::create(&sdk, false, true).await;
+    pool.user(&sdk, "jules", "Jules-Pass-8!", None).await;
+    let wrong = sign_in(
+        &mut &sdk,
+        SignIn::new(pool.client(), "jules", Password::from("Wrong-Pass-8!")),
+        no_questions,
+    )
+    .await
+    .expect_err("a wrong password must not sign in");
+    assert_eq!(
+        wrong.kind(),
+        Some(ServiceErrorKind::NotAuthorized),
+        "{wrong}"
+    );
+
+    // A user who signed up and never confirmed.
+    let secret = ClientSecret::from(pool.client_secret.as_deref().expect("secret"));
+    sdk.sign_up()
+        .client_id(&pool.client_id)
+        .username("kim")
+        .password("Kim-Pass-13!")
+        .secret_hash(cognito_srp_auth::secret_hash(
+            "kim",
+            &pool.client_id,
+            &secret,
+        ))
+        .send()
+        .await
+        .expect("SignUp");
+    for flow in [Flow::UserSrp, Flow::UserPassword] {
+        let unconfirmed = sign_in(
+            &mut &sdk,
+            SignIn::new(pool.client(), "kim", Password::from("Kim-Pass-13!")).with_flow(flow),
+            no_questions,
+        )
+        .await
+        .expect_err("an unconfirmed user must not sign in");
+        assert_eq!(
+            unconfirmed.kind(),
+            Some(ServiceErrorKind::UserNotConfirmed),
+            "{unconfirmed}"
+        );
+        assert_eq!(
+            unconfirmed.service_code(),
+            Some("UserNotConfirmedException")
+        );
+    }
 }
