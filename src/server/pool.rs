@@ -99,7 +99,8 @@ struct User {
 
 /// A refresh token the pool issued.
 struct RefreshToken {
-    token: String,
+    /// A bearer value: wiped when the pool drops it.
+    token: Zeroizing<String>,
     user: usize,
     /// The device the tokens belong to: `REFRESH_TOKEN_AUTH` must name it.
     device_key: Option<String>,
@@ -150,7 +151,8 @@ enum Exchange {
     Custom {
         user: usize,
         session: String,
-        answers: Vec<String>,
+        /// The user's answers so far (they may be one-time codes): wiped on drop.
+        answers: Zeroizing<Vec<String>>,
         device_key: Option<String>,
     },
     /// A `DEVICE_SRP_AUTH` is out; found by its session.
@@ -428,12 +430,18 @@ impl<R: TryCryptoRng> UserPool<R> {
         }
     }
 
+    /// `bytes` random bytes as hex (sessions, device keys, refresh tokens): drawn into a wiped
+    /// buffer and written into a text of its final size, so no copy is left behind.
     fn random_hex(&mut self, bytes: usize) -> core::result::Result<String, ServerAnswer> {
-        let mut buf = alloc::vec![0u8; bytes];
+        let mut buf = Zeroizing::new(alloc::vec![0u8; bytes]);
         self.rng
             .try_fill_bytes(&mut buf)
             .map_err(|_| error("InternalErrorException", "Internal error."))?;
-        Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+        let mut text = String::with_capacity(2 * bytes);
+        for b in buf.iter() {
+            let _ = fmt::Write::write_fmt(&mut text, format_args!("{b:02x}"));
+        }
+        Ok(text)
     }
 
     /// Whether a challenge sent at `sent` has expired at `now`.
@@ -553,7 +561,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             (None, true) => Some(self.new_device(user)?),
             _ => None,
         };
-        let token = self.random_hex(32)?;
+        let token = Zeroizing::new(self.random_hex(32)?);
         let device_key = device_used.or_else(|| metadata.as_ref().map(|m| m.device_key.clone()));
         self.refresh_tokens.push(RefreshToken {
             token,

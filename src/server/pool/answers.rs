@@ -75,7 +75,9 @@ impl<R: TryCryptoRng> UserPool<R> {
                 self.srp_challenge(claimant, typed, srp_a, device_key, Then::Custom, now)
             }
             (auth_flow::CUSTOM_AUTH, _) => match claimant {
-                Claimant::User(user) => self.custom_step(user, Vec::new(), device_key, now),
+                Claimant::User(user) => {
+                    self.custom_step(user, Zeroizing::new(Vec::new()), device_key, now)
+                }
                 Claimant::Unknown => Err(not_authorized(INCORRECT)),
             },
             (auth_flow::USER_PASSWORD_AUTH, _) if !admin => {
@@ -215,7 +217,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             .map(String::from)
             .or(device_key);
         match then {
-            Then::Custom => self.custom_step(user, Vec::new(), device_key, now),
+            Then::Custom => self.custom_step(user, Zeroizing::new(Vec::new()), device_key, now),
             Then::Tokens => self.first_factor_done(user, device_key, now),
         }
     }
@@ -418,7 +420,7 @@ impl<R: TryCryptoRng> UserPool<R> {
     fn custom_step(
         &mut self,
         user: usize,
-        answers: Vec<String>,
+        answers: Zeroizing<Vec<String>>,
         device_key: Option<String>,
         now: DateTime<Utc>,
     ) -> Answered {
