@@ -19,10 +19,13 @@ include!("src/group/modulus.rs");
 const TEETH: usize = 8;
 
 /// The tables: file name, spacing and offset in bits. Two tables for 1024-bit exponents (teeth
-/// at bits `128·j` and `128·j + 64`), one for 256-bit exponents (teeth at bits `32·j`).
-const TABLES: [(&str, u32, u32); 3] = [
+/// at bits `128·j` and `128·j + 64`), two for 512-bit exponents (teeth at bits `64·j` and
+/// `64·j + 32`), one for 256-bit exponents (teeth at bits `32·j`).
+const TABLES: [(&str, u32, u32); 5] = [
     ("g_comb_1024_0.bin", 128, 0),
     ("g_comb_1024_1.bin", 128, 64),
+    ("g_comb_512_0.bin", 64, 0),
+    ("g_comb_512_1.bin", 64, 32),
     ("g_comb_256.bin", 32, 0),
 ];
 

@@ -165,29 +165,39 @@ fn signin(c: &mut Criterion) {
         padded::<384>(&oracle_claim.s.to_bytes_be()),
         "S"
     );
+    // The 512-bit class (what the crate draws): the low 64 bytes of the vector's `a`, checked
+    // against the oracle's claim for that `a`.
+    let a512_bytes: [u8; 64] = padded(&fx.a_bytes[fx.a_bytes.len() - 64..]);
+    let a512 = BigUint::from_bytes_be(&a512_bytes);
+    let oracle_512 = fx
+        .oracle_claim(&a512)
+        .expect("the oracle accepts a 512-bit a");
+    let key = ephemeral_key_from_be_bytes(&a512_bytes).unwrap();
+    assert_eq!(
+        key.srp_a(),
+        oracle_512.a_pub.to_str_radix(16),
+        "SRP_A (512)"
+    );
+    let responses = key
+        .password_verifier(&client, &challenge, &password, &timestamp)
+        .unwrap();
+    assert_eq!(
+        responses.get(param::PASSWORD_CLAIM_SIGNATURE),
+        Some(oracle_512.signature.as_str()),
+        "PASSWORD_CLAIM_SIGNATURE (512)"
+    );
+    let u512: [u8; 32] = padded(&oracle_512.u.to_bytes_be());
+    assert_eq!(
+        hazmat::premaster_secret_512(&a512_bytes, &b_fixed, &u512, &x_fixed).as_slice(),
+        padded::<384>(&oracle_512.s.to_bytes_be()),
+        "S (512)"
+    );
     let registration = Registration::load();
 
     let mut group = c.benchmark_group("signin");
     group
         .sample_size(MODEXP_SAMPLES)
         .measurement_time(Duration::from_secs(5));
-    // This crate.
-    group.bench_function("srp_a", |bench| {
-        bench.iter(|| ephemeral_key_from_be_bytes(black_box(&fx.a_bytes)).unwrap());
-    });
-    group.bench_function("g_pow_x", |bench| {
-        bench.iter(|| hazmat::pow_g_256(black_box(&x_fixed)));
-    });
-    group.bench_function("premaster_s", |bench| {
-        bench.iter(|| {
-            hazmat::premaster_secret(
-                black_box(&a_fixed),
-                black_box(&b_fixed),
-                black_box(&u_fixed),
-                black_box(&x_fixed),
-            )
-        });
-    });
     // The whole `PASSWORD_VERIFIER` answer of one ephemeral key.
     let answer = |key: cognito_srp_auth::EphemeralKey| {
         key.password_verifier(
@@ -198,21 +208,51 @@ fn signin(c: &mut Criterion) {
         )
         .unwrap()
     };
-    group.bench_function("password_verifier", |bench| {
-        bench.iter_batched(
-            || ephemeral_key_from_be_bytes(&fx.a_bytes).unwrap(),
-            answer,
-            BatchSize::SmallInput,
-        );
+    // This crate, with the 512-bit `a` it draws and with the official clients' 1024-bit `a`.
+    for (class, a_bytes) in [("a512", &a512_bytes[..]), ("a1024", &fx.a_bytes[..])] {
+        group.bench_function(format!("{class}/srp_a"), |bench| {
+            bench.iter(|| ephemeral_key_from_be_bytes(black_box(a_bytes)).unwrap());
+        });
+        group.bench_function(format!("{class}/password_verifier"), |bench| {
+            bench.iter_batched(
+                || ephemeral_key_from_be_bytes(a_bytes).unwrap(),
+                answer,
+                BatchSize::SmallInput,
+            );
+        });
+        group.bench_function(format!("{class}/srp_a+password_verifier"), |bench| {
+            bench.iter(|| answer(ephemeral_key_from_be_bytes(black_box(a_bytes)).unwrap()));
+        });
+    }
+    group.bench_function("a512/premaster_s", |bench| {
+        bench.iter(|| {
+            hazmat::premaster_secret_512(
+                black_box(&a512_bytes),
+                black_box(&b_fixed),
+                black_box(&u512),
+                black_box(&x_fixed),
+            )
+        });
     });
-    group.bench_function("srp_a+password_verifier", |bench| {
-        bench.iter(|| answer(ephemeral_key_from_be_bytes(black_box(&fx.a_bytes)).unwrap()));
+    group.bench_function("a1024/premaster_s", |bench| {
+        bench.iter(|| {
+            hazmat::premaster_secret(
+                black_box(&a_fixed),
+                black_box(&b_fixed),
+                black_box(&u_fixed),
+                black_box(&x_fixed),
+            )
+        });
+    });
+    group.bench_function("g_pow_x", |bench| {
+        bench.iter(|| hazmat::pow_g_256(black_box(&x_fixed)));
     });
     group.bench_function("device_register", |bench| {
         bench.iter(|| registration.register());
     });
     // The baseline: num-bigint's `modpow`, the three modular exponentiations of the peers
-    // (A, g^x, S), then the whole claim computing A as they do.
+    // (A, g^x, S, with their 1024-bit `a`), then the whole claim computing A as they do; and the
+    // same claim with a 512-bit `a`.
     group.bench_function("num_bigint/srp_a", |bench| {
         bench.iter(|| oracle::srp_a(black_box(&fx.a)));
     });
@@ -231,6 +271,9 @@ fn signin(c: &mut Criterion) {
     });
     group.bench_function("num_bigint/srp_a+password_verifier", |bench| {
         bench.iter(|| fx.oracle_claim(black_box(&fx.a)).unwrap());
+    });
+    group.bench_function("num_bigint/a512/srp_a+password_verifier", |bench| {
+        bench.iter(|| fx.oracle_claim(black_box(&a512)).unwrap());
     });
     group.finish();
 

@@ -264,6 +264,8 @@ pub struct SignIn<R> {
     plaintext_password_chosen: bool,
     forgot_device: bool,
     refusal: Option<ServiceError>,
+    /// Bytes of each ephemeral drawn (64; `hazmat` tests replay the vectors' 128).
+    ephemeral_bytes: usize,
 }
 
 #[cfg(feature = "getrandom")]
@@ -330,7 +332,17 @@ impl<R: TryCryptoRng> SignIn<R> {
             plaintext_password_chosen: false,
             forgot_device: false,
             refusal: None,
+            ephemeral_bytes: crate::secret::EPHEMERAL_BYTES,
         }
+    }
+
+    /// ⚠️ Known-answer tests only (feature `hazmat`): draw each ephemeral as `len` bytes (at
+    /// most 128) instead of 64, to replay the 128-byte `a` of the official clients' vectors.
+    #[cfg(feature = "hazmat")]
+    #[must_use]
+    pub fn with_ephemeral_bytes(mut self, len: usize) -> Self {
+        self.ephemeral_bytes = len;
+        self
     }
 
     /// Sign in with a remembered device: `DEVICE_KEY` goes into every request, and device
@@ -443,10 +455,11 @@ impl<R: TryCryptoRng> SignIn<R> {
     /// The flow's `AuthParameters`, and the ephemeral its `SRP_A` came from.
     fn auth_parameters(&mut self) -> Result<(AuthParameters, Pending)> {
         let (client, name) = (&self.client, self.typed_username.as_str());
+        let len = self.ephemeral_bytes;
         let password = || self.password.as_ref().ok_or(Error::OutOfOrder);
         let srp =
             |rng: &mut R, build: fn(&UserPoolClient, &str, &EphemeralKey) -> AuthParameters| {
-                let key = EphemeralKey::from_rng(rng)?;
+                let key = EphemeralKey::from_rng_sized(rng, len)?;
                 Ok((build(client, name, &key), Pending::PasswordClaim(key)))
             };
         let plain = |parameters| Ok((parameters, Pending::Nothing));
@@ -528,7 +541,7 @@ impl<R: TryCryptoRng> SignIn<R> {
         if self.attempt.password_claim {
             return Err(Error::ClaimLimit { name: asked_by });
         }
-        EphemeralKey::from_rng(&mut self.rng)
+        EphemeralKey::from_rng_sized(&mut self.rng, self.ephemeral_bytes)
     }
 
     /// Drop the password when no restart can need it any more.
@@ -687,7 +700,7 @@ impl<R: TryCryptoRng> SignIn<R> {
         if self.attempt.device_claim {
             return Err(Error::ClaimLimit { name });
         }
-        let key = EphemeralKey::from_rng(&mut self.rng)?;
+        let key = EphemeralKey::from_rng_sized(&mut self.rng, self.ephemeral_bytes)?;
         let responses = self
             .responder()
             .device_srp_auth(&key)

@@ -87,6 +87,9 @@ const COMB_BYTES: usize = (1 << COMB_TEETH) * ENTRY_BYTES;
 /// Spacing of the teeth of the 1024-bit comb tables, in bits: `8 · 128 = 1024` exponent bits.
 const SPACING_1024: usize = 128;
 
+/// Spacing of the teeth of the 512-bit comb tables, in bits: `8 · 64 = 512` exponent bits.
+const SPACING_512: usize = 64;
+
 /// Spacing of the teeth of [`COMB_256`], in bits: `8 · 32 = 256` exponent bits.
 const SPACING_256: usize = 32;
 
@@ -96,6 +99,13 @@ const SPACING_256: usize = 32;
 static COMB_1024: [&[u8; COMB_BYTES]; 2] = [
     include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_1024_0.bin")),
     include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_1024_1.bin")),
+];
+
+/// Comb tables for exponents below 2^512: entry `s` of table `t` is
+/// `g^(Σ_{j ∈ bits(s)} 2^(64·j + 32·t)) · R mod N`.
+static COMB_512: [&[u8; COMB_BYTES]; 2] = [
+    include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_512_0.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_512_1.bin")),
 ];
 
 /// Comb table for exponents below 2^256: entry `s` is `g^(Σ_{j ∈ bits(s)} 2^(32·j)) · R mod N`.
@@ -152,10 +162,55 @@ fn pow_g_comb<const SPACING: usize, const V: usize>(
 }
 
 /// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`); bits of `a` above 2^1024 are
-/// not read (every caller passes 128 bytes).
+/// not read (the 1024-bit class: 65 to 128 bytes).
 pub(crate) fn pow_g_1024(a: &U3072) -> Monty {
     let bytes = Zeroizing::new(a.to_le_bytes());
     pow_g_comb::<SPACING_1024, 2>(&COMB_1024, bytes.as_ref())
+}
+
+/// `g^a mod N` for a secret `a < 2^512` (a 64-byte ephemeral); bits of `a` above 2^512 are
+/// not read.
+pub(crate) fn pow_g_512(a: &U3072) -> Monty {
+    let bytes = Zeroizing::new(a.to_le_bytes());
+    pow_g_comb::<SPACING_512, 2>(&COMB_512, bytes.as_ref())
+}
+
+/// The size class of a private ephemeral (`a` or `b`): a public property of the key, the
+/// number of bytes it was drawn (or given) as, never of its value. It bounds the exponent of
+/// `g^a` and of `S`.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(crate) enum EphemeralBits {
+    /// 64 bytes: what this crate draws.
+    B512,
+    /// 65 to 128 bytes: what the official clients draw (and the test vectors use).
+    B1024,
+}
+
+impl EphemeralBits {
+    /// The class of an ephemeral of `len` big-endian bytes; `None` above 128.
+    pub(crate) fn of_len(len: usize) -> Option<Self> {
+        match len {
+            0..=64 => Some(Self::B512),
+            65..=128 => Some(Self::B1024),
+            _ => None,
+        }
+    }
+
+    /// The public bit bound of the ephemeral.
+    pub(crate) fn bits(self) -> u32 {
+        match self {
+            Self::B512 => 512,
+            Self::B1024 => 1024,
+        }
+    }
+
+    /// `g^e mod N` with the fixed-base tables of this class.
+    pub(crate) fn pow_g(self, e: &U3072) -> Monty {
+        match self {
+            Self::B512 => pow_g_512(e),
+            Self::B1024 => pow_g_1024(e),
+        }
+    }
 }
 
 /// `g^x mod N` for a secret `x < 2^256` (the verifiers `g^x`).
@@ -244,6 +299,8 @@ mod tests {
     fn comb_tables_are_products_of_powers_of_g() {
         check_comb_table(COMB_1024[0], SPACING_1024, 0);
         check_comb_table(COMB_1024[1], SPACING_1024, SPACING_1024 / 2);
+        check_comb_table(COMB_512[0], SPACING_512, 0);
+        check_comb_table(COMB_512[1], SPACING_512, SPACING_512 / 2);
         check_comb_table(COMB_256[0], SPACING_256, 0);
     }
 
@@ -260,11 +317,19 @@ mod tests {
             U3072::ONE.shl_vartime(1023),
             U3072::ONE.shl_vartime(127),
             U3072::ONE.shl_vartime(128),
+            U3072::ONE.shl_vartime(511),
+            U3072::ONE.shl_vartime(63),
+            U3072::MAX.shr_vartime(2560),
         ];
         for a in samples {
             assert_eq!(
                 pow_g_1024(&a).retrieve(),
                 g_monty().pow_bounded_exp(&a, 1024).retrieve()
+            );
+            let a512 = a.bitand(&U3072::MAX.shr_vartime(3072 - 512));
+            assert_eq!(
+                pow_g_512(&a512).retrieve(),
+                g_monty().pow_bounded_exp(&a512, 512).retrieve()
             );
             let x: U256 = a.resize();
             assert_eq!(

@@ -42,7 +42,9 @@ pub fn to_minimal_hex_vartime(magnitude: &[u8]) -> alloc::string::String {
     crate::encoding::to_minimal_hex_vartime(magnitude)
 }
 
-/// An ephemeral key with a chosen `a` (big-endian, at most 128 bytes).
+/// An ephemeral key with a chosen `a` (big-endian, at most 128 bytes). Up to 64 bytes it is a
+/// 512-bit key, as the crate draws them; 65 to 128 bytes a 1024-bit one, as the official
+/// clients draw them (the test vectors). The size class follows the length, never the value.
 ///
 /// # Errors
 /// [`crate::Error::IllegalEphemeral`] for more than 128 bytes or `a = 0`.
@@ -74,6 +76,25 @@ pub fn pow_g_1024(a: &[u8; 128]) -> Zeroizing<[u8; 384]> {
         crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
     );
     let power = Zeroizing::new(crate::group::pow_g_1024(&exponent));
+    fixed_width(&Zeroizing::new(power.retrieve()))
+}
+
+/// [`pow_g_1024`] for a 64-byte `a` (`0 ≤ a < 2^512`), the size this crate draws: the
+/// 512-bit fixed-base tables, half the work.
+///
+/// ```
+/// let mut a = [0u8; 64];
+/// a[63] = 5;
+/// let big_a = cognito_srp_auth::hazmat::pow_g_512(&a);
+/// assert_eq!(big_a[383], 32); // 2^5
+/// ```
+#[must_use]
+pub fn pow_g_512(a: &[u8; 64]) -> Zeroizing<[u8; 384]> {
+    // 64 bytes always fit in 384: the `None` branch cannot be taken.
+    let exponent = Zeroizing::new(
+        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
+    );
+    let power = Zeroizing::new(crate::group::pow_g_512(&exponent));
     fixed_width(&Zeroizing::new(power.retrieve()))
 }
 
@@ -304,12 +325,47 @@ pub fn premaster_secret(
     u: &[u8; 32],
     x: &[u8; 32],
 ) -> Zeroizing<[u8; 384]> {
-    // 128 and 384 bytes always fit in 384: the fallbacks cannot be taken.
+    premaster_of(a, crate::group::EphemeralBits::B1024, srp_b, u, x)
+}
+
+/// [`premaster_secret`] for a 64-byte `a`, the size this crate draws: the exponent `a + u·x`
+/// then has a 513-bit public bound instead of 1025.
+///
+/// ```
+/// use cognito_srp_auth::hazmat::{premaster_secret, premaster_secret_512};
+/// let (mut a, mut b, mut u, mut x) = ([0u8; 64], [0u8; 384], [0u8; 32], [0u8; 32]);
+/// a[63] = 7;
+/// b[383] = 3;
+/// u[0] = 0x80;
+/// x[31] = 5;
+/// let mut long_a = [0u8; 128];
+/// long_a[127] = 7;
+/// // The same value of `a` in either size class gives the same S.
+/// assert_eq!(*premaster_secret_512(&a, &b, &u, &x), *premaster_secret(&long_a, &b, &u, &x));
+/// ```
+#[must_use]
+pub fn premaster_secret_512(
+    a: &[u8; 64],
+    srp_b: &[u8; 384],
+    u: &[u8; 32],
+    x: &[u8; 32],
+) -> Zeroizing<[u8; 384]> {
+    premaster_of(a, crate::group::EphemeralBits::B512, srp_b, u, x)
+}
+
+fn premaster_of(
+    a: &[u8],
+    bits: crate::group::EphemeralBits,
+    srp_b: &[u8; 384],
+    u: &[u8; 32],
+    x: &[u8; 32],
+) -> Zeroizing<[u8; 384]> {
+    // At most 128 and 384 bytes always fit in 384: the fallbacks cannot be taken.
     let a = Zeroizing::new(
         crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
     );
     let b = crate::encoding::u3072_from_be_slice(srp_b).unwrap_or(crypto_bigint::U3072::ZERO);
     let u = crypto_bigint::U256::from_be_slice(u);
     let x = Zeroizing::new(crypto_bigint::U256::from_be_slice(x));
-    fixed_width(&crate::srp::premaster(&a, &b, &u, &x))
+    fixed_width(&crate::srp::premaster(&a, bits, &b, &u, &x))
 }

@@ -14,10 +14,13 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 use crate::declassify::{declassify, verdict};
 use crate::encoding::{to_java_bytes_vartime, to_minimal_hex_vartime};
 use crate::error::{Error, Result};
-use crate::group::pow_g_1024;
+use crate::group::EphemeralBits;
 
-/// Public bit bound of the private ephemeral `a`: it is drawn as 128 random bytes.
-pub(crate) const A_BITS: u32 = 1024;
+/// Bytes of a private ephemeral (`a`, and the server's `b`) this crate draws: 512 bits, twice
+/// the 256-bit minimum of RFC 5054 and above the 275 bits RFC 7919 (Appendix A) and OpenSSL
+/// give the 3072-bit MODP group; `a + u·x` then stays below 2^513, so S takes 513 squarings
+/// instead of 1025. Cognito sees only `A`.
+pub(crate) const EPHEMERAL_BYTES: usize = 64;
 
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
@@ -96,8 +99,10 @@ secret_string! {
 /// [`SignIn`](crate::SignIn)'s state, out of it, into a claim) moves a pointer, so the one
 /// copy of `a` in memory is wiped exactly once, wherever the key travels.
 pub struct EphemeralKey {
-    /// The secret exponent, `0 < a < 2^1024`, in its own zeroizing heap box.
+    /// The secret exponent, `0 < a < 2^bits`, in its own zeroizing heap box.
     a: Box<Zeroizing<U3072>>,
+    /// The size class of `a` (public: how many bytes it was drawn as).
+    bits: EphemeralBits,
     /// `hex(A)`, the wire form.
     srp_a: String,
     /// `enc(A)`, hashed into `u`.
@@ -105,19 +110,31 @@ pub struct EphemeralKey {
 }
 
 impl EphemeralKey {
-    /// Draw `a` as 128 bytes from a cryptographically secure RNG and compute `A = g^a mod N`.
+    /// Draw `a` as 64 bytes (512 bits) from a cryptographically secure RNG and compute
+    /// `A = g^a mod N`. The official clients draw 128 bytes; 512 bits are twice the 256-bit
+    /// minimum of RFC 5054 and above the 275 bits RFC 7919 recommends for this group, and make
+    /// the claim's `S` twice as fast. Cognito sees only `A`.
     ///
     /// Any `rand_core` [`CryptoRng`](rand_core::CryptoRng) works here, as does a fallible
     /// [`TryCryptoRng`] (such as `getrandom::SysRng`).
     ///
     /// # Errors
     /// - [`Error::RandomSource`] when the RNG reports a failure.
-    /// - [`Error::IllegalEphemeral`] when it returned 128 zero bytes (a broken RNG).
+    /// - [`Error::IllegalEphemeral`] when it returned 64 zero bytes (a broken RNG).
     pub fn from_rng<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
+        Self::from_rng_sized(rng, EPHEMERAL_BYTES)
+    }
+
+    /// `a` drawn as `len` bytes (at most 128): [`from_rng`](Self::from_rng) draws 64; the
+    /// known-answer tests draw 128 (`hazmat`).
+    pub(crate) fn from_rng_sized<R: TryCryptoRng + ?Sized>(
+        rng: &mut R,
+        len: usize,
+    ) -> Result<Self> {
         let mut bytes = Zeroizing::new([0u8; 128]);
-        rng.try_fill_bytes(bytes.as_mut())
-            .map_err(|_| Error::RandomSource)?;
-        Self::from_be_bytes(bytes.as_ref())
+        let drawn = bytes.get_mut(..len).ok_or(Error::IllegalEphemeral)?;
+        rng.try_fill_bytes(drawn).map_err(|_| Error::RandomSource)?;
+        Self::from_be_bytes(drawn)
     }
 
     /// Draw `a` from the operating system's RNG (feature `getrandom`, on by default).
@@ -135,11 +152,10 @@ impl EphemeralKey {
         Self::from_rng(&mut getrandom::SysRng)
     }
 
-    /// `a` from big-endian bytes (at most 128 of them).
+    /// `a` from big-endian bytes (at most 128 of them); up to 64 bytes it is a 512-bit key,
+    /// above that a 1024-bit one (the size class follows the length, never the value).
     pub(crate) fn from_be_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() > 128 {
-            return Err(Error::IllegalEphemeral);
-        }
+        let bits = EphemeralBits::of_len(bytes.len()).ok_or(Error::IllegalEphemeral)?;
         let mut a = Box::new(Zeroizing::new(U3072::ZERO));
         **a = crate::encoding::u3072_from_be_slice(bytes).ok_or(Error::IllegalEphemeral)?;
         // Declassified: only whether `a` is zero, which makes the key unusable.
@@ -147,10 +163,11 @@ impl EphemeralKey {
             return Err(Error::IllegalEphemeral);
         }
         // Declassified: A = g^a is public by protocol (`SRP_A`).
-        let mut a_bytes = pow_g_1024(&a).retrieve().to_be_bytes();
+        let mut a_bytes = bits.pow_g(&a).retrieve().to_be_bytes();
         declassify(&mut a_bytes);
         Ok(Self {
             a,
+            bits,
             srp_a: to_minimal_hex_vartime(a_bytes.as_ref()),
             a_enc: to_java_bytes_vartime(a_bytes.as_ref()),
         })
@@ -171,6 +188,11 @@ impl EphemeralKey {
     /// The secret exponent.
     pub(crate) fn a(&self) -> &U3072 {
         &self.a
+    }
+
+    /// The size class of `a`.
+    pub(crate) fn bits(&self) -> EphemeralBits {
+        self.bits
     }
 }
 

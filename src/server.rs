@@ -38,13 +38,12 @@ use crate::encoding::{
     to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
 };
 use crate::error::{Error, Result};
-use crate::group::{Monty, PARAMS, k_monty, pow_g_1024, verifier_in_range};
+use crate::group::{EphemeralBits, Monty, PARAMS, k_monty, verifier_in_range};
 use crate::secret::ClientSecret;
+use crate::secret::EPHEMERAL_BYTES;
 use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
 use crate::timestamp::Timestamp;
 
-/// Public bit bound of the server's private ephemeral `b` (128 random bytes).
-const B_BITS: u32 = 1024;
 /// How far a claim's `TIMESTAMP` may be from the server's clock.
 pub const TIMESTAMP_WINDOW_SECONDS: i64 = 300;
 
@@ -262,6 +261,8 @@ pub struct ServerSrp {
     id: Identity,
     v: Box<Zeroizing<Monty>>,
     b: Box<Zeroizing<U3072>>,
+    /// The size class of `b` (public: how many bytes it was drawn as).
+    b_bits: EphemeralBits,
     a_enc: Vec<u8>,
     a: U3072,
     srp_b: String,
@@ -272,7 +273,8 @@ pub struct ServerSrp {
 }
 
 impl ServerSrp {
-    /// Answer a user's `SRP_A` (from `InitiateAuth`): draws `b` (128 bytes) and a 64-byte
+    /// Answer a user's `SRP_A` (from `InitiateAuth`): draws `b` (64 bytes, 512 bits, as the
+    /// crate's own `a`) and a 64-byte
     /// secret block from `rng`.
     ///
     /// # Errors
@@ -305,7 +307,7 @@ impl ServerSrp {
         srp_a: &str,
         rng: &mut R,
     ) -> Result<Self> {
-        let mut b = Zeroizing::new([0u8; 128]);
+        let mut b = Zeroizing::new([0u8; EPHEMERAL_BYTES]);
         rng.try_fill_bytes(b.as_mut())
             .map_err(|_| Error::RandomSource)?;
         let mut block = [0u8; 64];
@@ -327,10 +329,11 @@ impl ServerSrp {
             Error::IllegalServerB => Error::IllegalClientA,
             other => other,
         })?;
+        let b_bits = EphemeralBits::of_len(b_bytes.len()).ok_or(Error::IllegalEphemeral)?;
         let mut b = Box::new(Zeroizing::new(U3072::ZERO));
         **b = u3072_from_be_slice(b_bytes).ok_or(Error::IllegalEphemeral)?;
         // B = k·v + g^b mod N; declassified: B is public by protocol (`SRP_B`).
-        let mut b_bytes_public = (k_monty().mul(&stored.v).add(&pow_g_1024(&b)))
+        let mut b_bytes_public = (k_monty().mul(&stored.v).add(&b_bits.pow_g(&b)))
             .retrieve()
             .to_be_bytes();
         declassify(&mut b_bytes_public);
@@ -338,6 +341,7 @@ impl ServerSrp {
             id: stored.id.clone(),
             v: Box::new(Zeroizing::new(**stored.v)),
             b,
+            b_bits,
             a_enc: a.enc,
             a: a.reduced,
             srp_b: to_minimal_hex_vartime(b_bytes_public.as_ref()),
@@ -429,7 +433,10 @@ impl ServerSrp {
         // S = (A · v^u)^b mod N, constant time in v and b (u is public).
         let v_u = Zeroizing::new(self.v.pow_amm_bounded_exp(&u_wide, 256));
         let base = Zeroizing::new(Monty::new(&self.a, &PARAMS).mul(&v_u));
-        let s = Zeroizing::new(base.pow_amm_bounded_exp(&self.b, B_BITS).retrieve());
+        let s = Zeroizing::new(
+            base.pow_amm_bounded_exp(&self.b, self.b_bits.bits())
+                .retrieve(),
+        );
         let s_enc = to_java_bytes_secret(&s);
         let key = session_key(&to_java_bytes_vartime(&u_bytes), &s_enc);
         let bytes = Zeroizing::new(signature_bytes(

@@ -11,8 +11,9 @@
 //! ```
 //!
 //! Every operation on `a`, `x`, `g^x`, `S`, the exponent and the key is constant time:
-//! fixed-precision `crypto-bigint` arithmetic with public exponent bounds (1024 bits for `a`,
-//! 256 for `x`, 1025 for `a + u·x`), and SHA-256/HMAC, whose timing depends only on lengths.
+//! fixed-precision `crypto-bigint` arithmetic with public exponent bounds (512 bits for the `a`
+//! this crate draws, 1024 for a 128-byte `a`; 256 for `x`; one more than `a`'s for `a + u·x`),
+//! and SHA-256/HMAC, whose timing depends only on lengths.
 #![allow(clippy::many_single_char_names)]
 
 use alloc::string::String;
@@ -27,12 +28,11 @@ use crate::challenge::SrpParameters;
 use crate::declassify::declassify;
 use crate::encoding::{base64_encode, to_java_bytes_secret, to_java_bytes_vartime};
 use crate::error::{Error, Result};
+use crate::group::EphemeralBits;
 use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
-use crate::secret::{A_BITS, EphemeralKey};
+use crate::secret::EphemeralKey;
 use crate::timestamp::Timestamp;
 
-/// Public bit bound of `a + u·x`: `a < 2^1024` and `u·x < 2^512`.
-pub(crate) const EXPONENT_BITS: u32 = A_BITS + 1;
 /// The HKDF `info` of Cognito's session key.
 pub(crate) const HKDF_INFO: &[u8] = b"Caldera Derived Key";
 
@@ -118,15 +118,22 @@ pub(crate) fn verifier(x: &U256) -> Zeroizing<Monty> {
     Zeroizing::new(pow_g_256(x))
 }
 
-/// `S = (B − k·g^x mod N)^(a + u·x) mod N`.
-pub(crate) fn premaster(a: &U3072, b: &U3072, u: &U256, x: &U256) -> Zeroizing<U3072> {
+/// `S = (B − k·g^x mod N)^(a + u·x) mod N`. The exponent's public bit bound is one more than
+/// `a`'s size class (`u·x < 2^512 ≤ 2^bits`): 513 for a 512-bit `a`, 1025 for a 1024-bit one.
+pub(crate) fn premaster(
+    a: &U3072,
+    a_bits: EphemeralBits,
+    b: &U3072,
+    u: &U256,
+    x: &U256,
+) -> Zeroizing<U3072> {
     let v = verifier(x);
     let k_v = Zeroizing::new(k_monty().mul(&v));
     let base = Zeroizing::new(Monty::new(b, &PARAMS).sub(&k_v));
     let u_x: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(x));
     let exponent = Zeroizing::new(a.wrapping_add(&u_x.resize::<LIMBS>()));
     Zeroizing::new(
-        base.pow_amm_bounded_exp(&exponent, EXPONENT_BITS)
+        base.pow_amm_bounded_exp(&exponent, a_bits.bits() + 1)
             .retrieve(),
     )
 }
@@ -178,7 +185,7 @@ pub(crate) fn claim_signature(
 
     let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
     let u = U256::from_be_slice(&u_bytes);
-    let s = premaster(key.a(), &input.srp.srp_b.reduced, &u, &x);
+    let s = premaster(key.a(), key.bits(), &input.srp.srp_b.reduced, &u, &x);
     drop(key);
     let s_enc = to_java_bytes_secret(&s);
     observer.s_padded(&s_enc);

@@ -251,7 +251,7 @@ fn illegal_scrambler_is_not_returned_for_an_ordinary_claim() {
 
 #[test]
 fn illegal_ephemeral() {
-    let cases: [&[u8]; 5] = [&[0; 128], &[], &[0], &[1; 129], &[0; 129]];
+    let cases: [&[u8]; 6] = [&[0; 128], &[0; 64], &[], &[0], &[1; 129], &[0; 129]];
     for a in cases {
         assert_eq!(
             hazmat::ephemeral_key_from_be_bytes(a).err(),
@@ -265,11 +265,11 @@ fn illegal_ephemeral() {
         EphemeralKey::from_rng(&mut ConstantRng(0)).err(),
         Some(Error::IllegalEphemeral)
     );
-    // Any non-zero a of at most 128 bytes is accepted.
+    // Any non-zero a of at most 128 bytes is accepted; the RNG's a is 64 bytes.
     assert_eq!(hazmat::ephemeral_key_from_be_bytes(&[1]).err(), None);
     assert_eq!(
         EphemeralKey::from_rng(&mut ConstantRng(7)).map(|k| k.srp_a().to_owned()),
-        hazmat::ephemeral_key_from_be_bytes(&[7; 128]).map(|k| k.srp_a().to_owned())
+        hazmat::ephemeral_key_from_be_bytes(&[7; 64]).map(|k| k.srp_a().to_owned())
     );
 }
 

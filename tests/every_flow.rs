@@ -141,6 +141,7 @@ fn user_password_auth_then_device_srp() {
             Password::from(PASSWORD),
             Script::new(&[&a_bytes(&dev)]),
         )
+        .with_ephemeral_bytes(128)
         .with_flow(Flow::UserPassword)
         .with_device(RememberedDevice::from_storage_string(&device.to_storage_string()).unwrap());
         let (operation, flow) = if admin {
@@ -178,6 +179,7 @@ fn custom_auth_two_rounds_then_device_srp() {
     let metadata = map([("trigger", "magic-link")]);
     let mut sign_in =
         SignIn::with_rng(secret_client(), TYPED, None, Script::new(&[&a_bytes(&dev)]))
+            .with_ephemeral_bytes(128)
             .with_flow(Flow::CustomAuth)
             .with_device(device)
             .with_client_metadata(metadata.clone());
@@ -432,6 +434,7 @@ fn password_verifier_sms_mfa_then_device_srp() {
         Password::from(text(input, &["password"])),
         Script::new(&[&a_bytes(&case), &a_bytes(&dev)]),
     )
+    .with_ephemeral_bytes(128)
     .with_device(device);
     let typed = text(input, &["username"]);
     expect(
@@ -539,6 +542,7 @@ fn refresh_with_an_alias_a_client_secret_and_a_device() {
         Password::from(PASSWORD),
         Script::new(&[&a_bytes(&dev)]),
     )
+    .with_ephemeral_bytes(128)
     .with_flow(Flow::UserPassword)
     .with_device(device);
     sign_in.start().unwrap();
@@ -601,7 +605,8 @@ fn the_password_is_asked_for_when_none_was_given() {
     let input = &case["input"];
     let client = UserPoolClient::new(text(input, &["user_pool_id"]), CLIENT_ID).unwrap();
     let typed = text(input, &["username"]);
-    let mut sign_in = SignIn::with_rng(client, typed, None, Script::new(&[&a_bytes(&case)]));
+    let mut sign_in = SignIn::with_rng(client, typed, None, Script::new(&[&a_bytes(&case)]))
+        .with_ephemeral_bytes(128);
     let Step::Ask(question) = sign_in.start().unwrap() else {
         panic!("expected the password question")
     };

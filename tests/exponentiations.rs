@@ -1,9 +1,10 @@
 //! The three modular exponentiations of a sign-in, alone, against the `num-bigint` oracle:
-//! `g^a` (1024-bit `a`, two comb tables), `g^x` (256-bit `x`, one comb table) and
-//! `S = (B − k·g^x)^(a + u·x)` (variable base, 1025-bit exponent).
+//! `g^a` (512-bit `a`, as the crate draws it, and 1024-bit `a`, as the official clients do: two
+//! comb tables each), `g^x` (256-bit `x`, one comb table) and `S = (B − k·g^x)^(a + u·x)`
+//! (variable base, 513- or 1025-bit exponent).
 //!
-//! The comb reads the exponent as 8 rows of 128 (or 32) bits, split between tables at bit 64
-//! of each row: exponents with bits on each side of those boundaries, all ones, and single bits
+//! The comb reads the exponent as 8 rows of 64, 128 (or 32) bits, split between tables in
+//! the middle of each row: exponents with bits on each side of those boundaries, all ones, and single bits
 //! everywhere catch an off-by-one in the column/row/table mapping that a random exponent might
 //! hide; random exponents (proptest) cover the rest.
 #![cfg(feature = "hazmat")]
@@ -29,6 +30,11 @@ fn check_g_pow_a(a: &[u8; 128]) {
     assert_eq!(*hazmat::pow_g_1024(a), expected, "g^a for a = {a:02x?}");
 }
 
+fn check_g_pow_a_512(a: &[u8; 64]) {
+    let expected = padded::<384>(&oracle::srp_a(&BigUint::from_bytes_be(a)));
+    assert_eq!(*hazmat::pow_g_512(a), expected, "g^a for a = {a:02x?}");
+}
+
 fn check_g_pow_x(x: &[u8; 32]) {
     let expected = padded::<384>(&oracle::verifier(&BigUint::from_bytes_be(x)));
     assert_eq!(*hazmat::pow_g_256(x), expected, "g^x for x = {x:02x?}");
@@ -45,6 +51,20 @@ fn check_premaster(a: &[u8; 128], b: &[u8; 384], u: &[u8; 32], x: &[u8; 32]) {
         *hazmat::premaster_secret(a, b, u, x),
         padded::<384>(&expected),
         "S"
+    );
+}
+
+fn check_premaster_512(a: &[u8; 64], b: &[u8; 384], u: &[u8; 32], x: &[u8; 32]) {
+    let expected = oracle::premaster(
+        &BigUint::from_bytes_be(a),
+        &BigUint::from_bytes_be(b),
+        &BigUint::from_bytes_be(u),
+        &BigUint::from_bytes_be(x),
+    );
+    assert_eq!(
+        *hazmat::premaster_secret_512(a, b, u, x),
+        padded::<384>(&expected),
+        "S (512-bit a)"
     );
 }
 
@@ -71,6 +91,22 @@ fn g_pow_a_of_every_single_bit_and_of_the_extremes() {
     }
     check_g_pow_a(&halves);
     check_g_pow_a(&halves.map(|b| !b));
+}
+
+#[test]
+fn g_pow_a_512_of_every_single_bit_and_of_the_extremes() {
+    for bit in 0..512 {
+        check_g_pow_a_512(&single_bit::<64>(bit));
+    }
+    check_g_pow_a_512(&[0; 64]);
+    check_g_pow_a_512(&[0xff; 64]);
+    // All ones in one table's half-rows (bit 32 of each 64-bit row starts the second table).
+    let mut halves = [0u8; 64];
+    for (i, byte) in halves.iter_mut().enumerate() {
+        *byte = if (63 - i) % 8 < 4 { 0xff } else { 0x00 };
+    }
+    check_g_pow_a_512(&halves);
+    check_g_pow_a_512(&halves.map(|b| !b));
 }
 
 #[test]
@@ -102,6 +138,14 @@ fn premaster_at_the_edges_of_b_and_the_exponent() {
     }
     // Exponent 0: S = 1.
     check_premaster(&[0; 128], &some_b, &[0; 32], &ones_32);
+    // The 512-bit class: the largest exponent (513 bits: 2^512 − 1 + (2^256 − 1)^2), the
+    // edges of B, exponent 0.
+    let ones_64 = [0xff; 64];
+    check_premaster_512(&ones_64, &some_b, &ones_32, &ones_32);
+    for b in [&n - 1u32, n.clone(), (BigUint::from(1u32) << 3072) - 1u32] {
+        check_premaster_512(&ones_64, &padded::<384>(&b), &ones_32, &ones_32);
+    }
+    check_premaster_512(&[0; 64], &some_b, &[0; 32], &ones_32);
 }
 
 proptest! {
@@ -110,6 +154,23 @@ proptest! {
     #[test]
     fn g_pow_a_matches_modpow(a in prop::collection::vec(any::<u8>(), 128)) {
         check_g_pow_a(&a.try_into().expect("128 bytes"));
+    }
+
+    #[test]
+    fn g_pow_a_512_matches_modpow(a in prop::collection::vec(any::<u8>(), 64)) {
+        check_g_pow_a_512(&a.try_into().expect("64 bytes"));
+    }
+
+    #[test]
+    fn premaster_512_matches_modpow(
+        a in prop::collection::vec(any::<u8>(), 64),
+        b in prop::collection::vec(any::<u8>(), 384),
+        u in prop::array::uniform32(any::<u8>()),
+        x in prop::array::uniform32(any::<u8>()),
+    ) {
+        let a: [u8; 64] = a.try_into().expect("64 bytes");
+        let b: [u8; 384] = b.try_into().expect("384 bytes");
+        check_premaster_512(&a, &b, &u, &x);
     }
 
     #[test]

@@ -48,6 +48,7 @@ fn plain_user_srp() {
         password,
         Script::new(&[&a_bytes(&case)]),
     )
+    .with_ephemeral_bytes(128)
     .with_user_context_data(user_context.clone());
     let check_context = |request: &Request| {
         let c = request.context();
@@ -127,6 +128,7 @@ fn alias_with_client_secret_admin_and_request_fields() {
         Password::from(text(input, &["password"])),
         Script::new(&[&a_bytes(&case)]),
     )
+    .with_ephemeral_bytes(128)
     .admin()
     .with_client_metadata(metadata.clone())
     .with_analytics_endpoint_id("endpoint-1")
@@ -198,7 +200,8 @@ fn mfa_after_srp_then_new_device() {
         text(input, &["username"]),
         Password::from(text(input, &["password"])),
         script,
-    );
+    )
+    .with_ephemeral_bytes(128);
     sent(sign_in.start().unwrap());
     let pv = challenge(
         "PASSWORD_VERIFIER",
@@ -459,6 +462,7 @@ fn user_auth_select_challenge_picks_password_srp() {
         Password::from(text(input, &["password"])),
         Script::new(&[&first_a, &a_bytes(&case)]),
     )
+    .with_ephemeral_bytes(128)
     .with_flow(Flow::UserAuth {
         preferred: Some(FirstFactor::PasswordSrp),
     });

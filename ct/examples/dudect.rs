@@ -114,6 +114,43 @@ fn fixed_vs_random_a<T>(
     }
 }
 
+/// The raw `g^a` of the 512-bit class (`hazmat::pow_g_512`, the `a` the crate draws): fixed
+/// low-weight `a` (only bit 511) vs random `a`.
+fn raw_g_pow_a_512(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let mut fixed = [0u8; 64];
+    fixed[0] = 0x80;
+    let inputs: Vec<(Class, [u8; 64])> = (0..BATCH)
+        .map(|_| match class(rng) {
+            Class::Left => (Class::Left, fixed),
+            Class::Right => (Class::Right, random_bytes(rng)),
+        })
+        .collect();
+    for (class, a) in inputs {
+        runner.run_one(class, || hazmat::pow_g_512(&a).last().copied());
+    }
+}
+
+/// `S = (B − k·g^x)^(a + u·x)` of the 512-bit class alone (`hazmat::premaster_secret_512`,
+/// a 513-bit exponent): fixed low-weight `a` vs random `a`, with the same `B`, `u` and `x`.
+fn premaster_s_512(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let mut fixed = [0u8; 64];
+    fixed[0] = 0x80;
+    let mut b: [u8; 384] = random_bytes(rng);
+    b[0] &= 0x7f;
+    let (u, x): ([u8; 32], [u8; 32]) = (random_bytes(rng), random_bytes(rng));
+    let inputs: Vec<(Class, [u8; 64])> = (0..BATCH)
+        .map(|_| match class(rng) {
+            Class::Left => (Class::Left, fixed),
+            Class::Right => (Class::Right, random_bytes(rng)),
+        })
+        .collect();
+    for (class, a) in inputs {
+        runner.run_one(class, || {
+            hazmat::premaster_secret_512(&a, &b, &u, &x).last().copied()
+        });
+    }
+}
+
 /// `A = g^a` (`EphemeralKey` creation: the fixed-base exponentiation and the encoding of the
 /// public `A`): fixed low-weight `a` vs random `a`.
 fn g_pow_a(runner: &mut CtRunner, rng: &mut BenchRng) {
@@ -304,6 +341,8 @@ fn server_b(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 ctbench_main!(
     raw_g_pow_a,
+    raw_g_pow_a_512,
+    premaster_s_512,
     raw_g_pow_a_dense,
     g_pow_a,
     g_pow_a_dense,

@@ -159,16 +159,26 @@ fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A fresh ephemeral key from undefined bytes, its `SRP_A` (declassified by the crate), and
-/// a defined copy of `a` for reference computations.
-fn secret_key(rng: &mut SplitMix) -> Result<(EphemeralKey, String, [u8; 128]), String> {
-    let a: [u8; 128] = rng.bytes();
+/// A fresh ephemeral key of `len` bytes (64, as the crate draws it, or 128, as the official
+/// clients do) from undefined bytes, its `SRP_A` (declassified by the crate), and a defined
+/// copy of `a` for reference computations.
+fn secret_key_of(
+    rng: &mut SplitMix,
+    len: usize,
+) -> Result<(EphemeralKey, String, Vec<u8>), String> {
+    let mut a = vec![0u8; len];
+    rng.fill(&mut a);
     // A separate, defined copy (`black_box` keeps the compiler from sharing the memory).
-    let reference = core::hint::black_box(a);
+    let reference = core::hint::black_box(a.clone());
     secret(&a);
     let key = hazmat::ephemeral_key_from_be_bytes(&a).map_err(|e| format!("a: {e}"))?;
     let srp_a = key.srp_a().to_owned();
     Ok((key, srp_a, reference))
+}
+
+/// A fresh 64-byte ephemeral key, as `EphemeralKey::from_rng` draws it.
+fn secret_key(rng: &mut SplitMix) -> Result<(EphemeralKey, String, Vec<u8>), String> {
+    secret_key_of(rng, 64)
 }
 
 /// `g^e mod N` as minimal hex, by num-bigint on defined values: the reference for `SRP_A`.
@@ -206,9 +216,13 @@ fn server_rng(rng: &mut SplitMix) -> SecretRng {
 
 /// `A = g^a` with a secret `a`; `SRP_A` is compared with num-bigint's.
 fn ephemeral(rng: &mut SplitMix) -> Result<(), String> {
-    let (_key, srp_a, a) = secret_key(rng)?;
-    if srp_a != reference_pow_g(&a) {
-        return Err("SRP_A differs from num-bigint's g^a".into());
+    for len in [64, 128] {
+        let (_key, srp_a, a) = secret_key_of(rng, len)?;
+        if srp_a != reference_pow_g(&a) {
+            return Err(format!(
+                "SRP_A differs from num-bigint's g^a ({len}-byte a)"
+            ));
+        }
     }
     Ok(())
 }
@@ -226,6 +240,16 @@ fn raw_pow_g(rng: &mut SplitMix) -> Result<(), String> {
     if hazmat::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
         return Err("raw g^a differs from num-bigint's".into());
     }
+    // The 512-bit tables (hazmat::pow_g_512), the size the crate draws.
+    let a: [u8; 64] = rng.bytes();
+    let reference = core::hint::black_box(a);
+    secret(&a);
+    let power = hazmat::pow_g_512(&a);
+    let power: &[u8] = power.as_ref();
+    public(power);
+    if hazmat::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
+        return Err("raw g^a (512-bit a) differs from num-bigint's".into());
+    }
     Ok(())
 }
 
@@ -238,8 +262,14 @@ fn secret_client_secret(text: &str) -> ClientSecret {
 
 /// A whole user sign-in with secret password, client secret, `a` and `b`: the server's
 /// verifier (`x`, `g^x`), `A`, `B = k·v + g^b`, the client's `PASSWORD_VERIFIER` answer
-/// (`x`, `g^x`, `S`, HKDF, signature, `SECRET_HASH`) and the server's checks of both.
+/// (`x`, `g^x`, `S`, HKDF, signature, `SECRET_HASH`) and the server's checks of both; with the
+/// 64-byte `a` the crate draws (513-bit exponent of `S`) and a 128-byte one (1025 bits).
 fn user_sign_in(rng: &mut SplitMix) -> Result<(), String> {
+    user_sign_in_with(rng, 64)?;
+    user_sign_in_with(rng, 128)
+}
+
+fn user_sign_in_with(rng: &mut SplitMix, a_len: usize) -> Result<(), String> {
     let text = rng.text(24);
     let client_secret_text = rng.text(52);
     let salt: [u8; 16] = rng.bytes();
@@ -250,7 +280,7 @@ fn user_sign_in(rng: &mut SplitMix) -> Result<(), String> {
         .map_err(|e| format!("client: {e}"))?
         .with_client_secret(secret_client_secret(&client_secret_text));
 
-    let (key, srp_a, _) = secret_key(rng)?;
+    let (key, srp_a, _) = secret_key_of(rng, a_len)?;
     let server = ServerSrp::for_user(&verifier, &srp_a, &mut server_rng(rng))
         .map_err(|e| format!("server: {e}"))?;
     let params = public_challenge(&server, "USER_ID_FOR_SRP", USER_ID);
@@ -375,7 +405,7 @@ type Check = (&'static str, fn(&mut SplitMix) -> Result<(), String>);
 type Control = (&'static str, fn(&mut SplitMix) -> Result<usize, String>);
 
 const CHECKS: &[Check] = &[
-    ("raw g^a (hazmat::pow_g_1024)", raw_pow_g),
+    ("raw g^a (hazmat::pow_g_1024, pow_g_512)", raw_pow_g),
     ("A = g^a", ephemeral),
     ("user sign-in", user_sign_in),
     ("device registration and sign-in", device),

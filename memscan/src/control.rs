@@ -11,7 +11,7 @@ use num_bigint::BigUint;
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::oracle;
-use crate::rng::{Recorder, Role};
+use crate::rng::{EPHEMERAL_BYTES, Recorder, Role};
 use crate::scanner;
 use crate::scenarios::{DEVICE_GROUP_KEY, DEVICE_KEY, PASSWORD, armed};
 use crate::secrets::{self, Kind};
@@ -35,7 +35,7 @@ pub const CONTROLS: &[Control] = &[
         run: password_string,
     },
     Control {
-        name: "Box<[u8; 128]> holding a, freed unwiped",
+        name: "Box<[u8; 64]> holding a, freed unwiped",
         expect: Some(("a", "drawn bytes (BE)")),
         run: boxed_a_bytes,
     },
@@ -70,6 +70,11 @@ pub const CONTROLS: &[Control] = &[
         run: moved_out_of_box,
     },
     Control {
+        name: "String copy of a six-digit EMAIL_OTP code dropped unwiped (a 6-byte pattern)",
+        expect: Some(("EMAIL_OTP code", "UTF-8")),
+        run: six_digit_code,
+    },
+    Control {
         name: "Zeroizing<String> copy of the password (wiped: must NOT be reported)",
         expect: None,
         run: wiped_password,
@@ -83,9 +88,9 @@ fn password_string() -> Result<(), String> {
 }
 
 /// `a` drawn from a recording RNG (registered as the library's would be).
-fn drawn_a() -> Result<[u8; 128], String> {
+fn drawn_a() -> Result<[u8; EPHEMERAL_BYTES], String> {
     let rng = Recorder::new(Role::Client, 0xc0de_0001);
-    let mut a = [0u8; 128];
+    let mut a = [0u8; EPHEMERAL_BYTES];
     rng.draw(&mut a);
     rng.error()?;
     Ok(a)
@@ -177,6 +182,13 @@ fn moved_out_of_box() -> Result<(), String> {
         moved.zeroize();
     });
     drawn.zeroize();
+    Ok(())
+}
+
+fn six_digit_code() -> Result<(), String> {
+    const CODE: &str = "480317";
+    secrets::text("EMAIL_OTP code", 1, CODE)?;
+    armed(|| drop(black_box(String::from(CODE))));
     Ok(())
 }
 

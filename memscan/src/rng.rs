@@ -1,13 +1,34 @@
 //! A deterministic recording RNG: it registers every secret the library draws from it, at the
 //! moment it is drawn, with the scanner disarmed for the harness's own bookkeeping.
 //!
-//! - each 128-byte fill is an ephemeral: `a` for a client's RNG, `b` (and `g^b`) for a server's;
-//! - each 40-byte fill is a device password (its base64 text is the password);
+//! Fills are told apart by the RNG that draws them (a client's or a server's, which may be a
+//! `UserPool`'s) and by their size and order:
+//!
+//! - each 64-byte fill of a client's RNG is an ephemeral `a` (`EphemeralKey::from_rng`, and
+//!   every key a `SignIn` draws);
+//! - a server draws two 64-byte fills per exchange (`ServerSrp::start`, behind `for_user`,
+//!   `for_device` and every SRP challenge of a `UserPool`): first `b` (registered with `g^b`),
+//!   then at once its `SECRET_BLOCK`, which is public: it is kept (to be checked against the
+//!   challenge's `SECRET_BLOCK`) and registered as nothing. Any other fill right after `b` is
+//!   an error;
+//! - each 40-byte fill of a client's RNG is a device password (its base64 text is the
+//!   password);
 //! - the first 16-byte fill after [`Recorder::expect_user`] or [`Recorder::expect_device`] is
 //!   that verifier's salt: `x`, `v` (and for a device the verifier text) are registered before
 //!   the library has computed them;
 //! - the first 32-byte fill after [`Recorder::expect_pool_key`] is a `UserPool`'s key, which
-//!   its fake verifiers (for names it does not know) are derived with.
+//!   its fake verifiers (for names it does not know) are derived with;
+//! - the first 32-byte fill after [`Recorder::expect_refresh_token`] is a refresh token the
+//!   pool issues (its 64-character hex text is the token);
+//! - each 6-byte fill of a server's RNG is an `EMAIL_OTP` code (the pool's six digits,
+//!   `'0' + byte % 10`);
+//! - a pool's other fills are public: 32 bytes for a session (a fill of 32 bytes that was not
+//!   expected as a key or a refresh token), 16 and 5 bytes for a new device's key and group key
+//!   (16 also for an access token's dummy signature).
+//!
+//! Any other size (e.g. an ephemeral of another length than the library's 64 bytes) is an
+//! error: the library draws something this recorder does not know, and its patterns would be
+//! missing.
 
 use core::cell::RefCell;
 use core::convert::Infallible;
@@ -20,12 +41,30 @@ use num_bigint::BigUint;
 use crate::scanner;
 use crate::secrets::{self, Kind};
 
+/// Bytes of a private ephemeral (`a`, `b`) the library draws (`EPHEMERAL_BYTES` in
+/// src/secret.rs): 512 bits.
+pub const EPHEMERAL_BYTES: usize = 64;
+/// Bytes of the `SECRET_BLOCK` a server draws right after `b` (public).
+const SECRET_BLOCK_BYTES: usize = 64;
+/// Bytes of a salt (a user's or a device's verifier); a pool's new device key and an access
+/// token's dummy signature are drawn as 16 bytes too.
+const SALT_BYTES: usize = 16;
+/// Random bytes of a pool's session (public).
+const SESSION_BYTES: usize = 32;
+/// Random bytes of a pool's new device group key (public).
+const DEVICE_GROUP_BYTES: usize = 5;
 /// Random bytes of a device password.
 const DEVICE_PASSWORD_BYTES: usize = 40;
 /// Length of its base64 text.
 const DEVICE_PASSWORD_TEXT: usize = 56;
 /// Bytes of a `UserPool`'s fake-verifier key.
 const POOL_KEY_BYTES: usize = 32;
+/// Random bytes of a refresh token the pool issues (its text is their lowercase hex).
+const REFRESH_TOKEN_BYTES: usize = 32;
+/// Length of its text.
+const REFRESH_TOKEN_TEXT: usize = 2 * REFRESH_TOKEN_BYTES;
+/// Digits of an `EMAIL_OTP` code (one random byte each).
+const EMAIL_CODE_DIGITS: usize = 6;
 
 /// `SplitMix64`: deterministic test secrets.
 struct SplitMix(u64);
@@ -52,9 +91,9 @@ impl SplitMix {
 /// Whose ephemerals a recorder draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// The client: 128-byte fills are `a`.
+    /// The client: 64-byte fills are `a`.
     Client,
-    /// The server: 128-byte fills are `b`.
+    /// The server (`ServerSrp`, `UserPool`): 64-byte fills are `b`, then its secret block.
     Server,
 }
 
@@ -76,7 +115,12 @@ struct State {
     stream: SplitMix,
     role: Role,
     ephemerals: u32,
-    last_ephemeral: [u8; 128],
+    /// The last `a` or `b` drawn (a fixed array: never on the heap).
+    last_ephemeral: Option<[u8; EPHEMERAL_BYTES]>,
+    /// A server's `b` was just drawn: its secret block must come next.
+    awaiting_block: bool,
+    /// The last secret block a server drew (public).
+    last_secret_block: Option<[u8; SECRET_BLOCK_BYTES]>,
     device_passwords: u32,
     /// The last device password's text (a fixed array: never on the heap).
     device_password: Option<[u8; DEVICE_PASSWORD_TEXT]>,
@@ -89,6 +133,16 @@ struct State {
     expect_pool_key: bool,
     /// That key, once drawn (a fixed array: never on the heap).
     pool_key: Option<[u8; POOL_KEY_BYTES]>,
+    /// `enc(salt)` of the last user verifier (public).
+    user_salt_enc: Option<Vec<u8>>,
+    /// The next 32-byte fill is a refresh token.
+    expect_refresh_token: bool,
+    refresh_tokens: u32,
+    /// The last refresh token's text (a fixed array: never on the heap).
+    refresh_token: Option<[u8; REFRESH_TOKEN_TEXT]>,
+    email_codes: u32,
+    /// The last `EMAIL_OTP` code (a fixed array: never on the heap).
+    email_code: Option<[u8; EMAIL_CODE_DIGITS]>,
     /// A registration that failed inside a fill (the RNG itself cannot fail).
     error: Option<String>,
 }
@@ -106,7 +160,9 @@ impl Recorder {
             stream: SplitMix(seed),
             role,
             ephemerals: 0,
-            last_ephemeral: [0; 128],
+            last_ephemeral: None,
+            awaiting_block: false,
+            last_secret_block: None,
             device_passwords: 0,
             device_password: None,
             verifiers: 0,
@@ -114,6 +170,12 @@ impl Recorder {
             device_config: None,
             expect_pool_key: false,
             pool_key: None,
+            user_salt_enc: None,
+            expect_refresh_token: false,
+            refresh_tokens: 0,
+            refresh_token: None,
+            email_codes: 0,
+            email_code: None,
             error: None,
         }))
     }
@@ -149,6 +211,63 @@ impl Recorder {
         self.0.borrow_mut().expect_pool_key = true;
     }
 
+    /// The next 32-byte fill is a refresh token: call it before the request the pool answers
+    /// with tokens (no session is drawn in that answer, so the token is its one 32-byte fill).
+    pub fn expect_refresh_token(&self) {
+        self.0.borrow_mut().expect_refresh_token = true;
+    }
+
+    /// Check the refresh token the pool reports (`UserPool::refresh_token`) against the last
+    /// one recorded: the recorded bytes (and so their patterns) are the token's.
+    ///
+    /// # Errors
+    /// When they differ or no refresh token was recorded.
+    pub fn check_refresh_token(&self, token: Option<&str>) -> Result<(), String> {
+        scanner::disarmed(|| {
+            let state = self.0.borrow();
+            let recorded = state
+                .refresh_token
+                .as_ref()
+                .ok_or("no refresh token was recorded")?;
+            if token.map(str::as_bytes) == Some(recorded.as_slice()) {
+                Ok(())
+            } else {
+                Err("the pool's refresh token is not the one recorded".to_owned())
+            }
+        })
+    }
+
+    /// Check the `EMAIL_OTP` code the pool reports (`UserPool::sent_code`) against the last
+    /// one recorded.
+    ///
+    /// # Errors
+    /// When they differ or no code was recorded.
+    pub fn check_email_code(&self, code: Option<&str>) -> Result<(), String> {
+        scanner::disarmed(|| {
+            let state = self.0.borrow();
+            let recorded = state.email_code.as_ref().ok_or("no code was recorded")?;
+            if code.map(str::as_bytes) == Some(recorded.as_slice()) {
+                Ok(())
+            } else {
+                Err("the pool's EMAIL_OTP code is not the one recorded".to_owned())
+            }
+        })
+    }
+
+    /// `enc(salt)` of the last user verifier whose salt was drawn (public).
+    ///
+    /// # Errors
+    /// When no user salt was drawn.
+    pub fn user_salt_enc(&self) -> Result<Vec<u8>, String> {
+        scanner::disarmed(|| {
+            self.0
+                .borrow()
+                .user_salt_enc
+                .clone()
+                .ok_or_else(|| "no user salt was drawn".to_owned())
+        })
+    }
+
     /// The pool's key (a copy on the stack).
     ///
     /// # Errors
@@ -160,9 +279,41 @@ impl Recorder {
             .ok_or_else(|| "no pool key was drawn".to_owned())
     }
 
-    /// The last ephemeral drawn (a copy on the stack).
-    pub fn last_ephemeral(&self) -> [u8; 128] {
-        self.0.borrow().last_ephemeral
+    /// The last ephemeral drawn (a copy on the stack): `a` for a client, `b` for a server.
+    ///
+    /// # Errors
+    /// A registration that failed inside a fill (e.g. a draw of a size this recorder does
+    /// not know), or no ephemeral drawn yet.
+    pub fn last_ephemeral(&self) -> Result<[u8; EPHEMERAL_BYTES], String> {
+        self.error()?;
+        self.0
+            .borrow()
+            .last_ephemeral
+            .ok_or_else(|| "no ephemeral was drawn".to_owned())
+    }
+
+    /// Check a server's `SECRET_BLOCK` (base64, public) against the secret block drawn right
+    /// after the last `b`: the 64-byte fills were told apart in the library's order.
+    ///
+    /// # Errors
+    /// When they differ, or no secret block was drawn.
+    pub fn check_secret_block(&self, text: &str) -> Result<(), String> {
+        self.error()?;
+        scanner::disarmed(|| {
+            let recorded = self
+                .0
+                .borrow()
+                .last_secret_block
+                .ok_or("no secret block was drawn")?;
+            let sent = STANDARD
+                .decode(text)
+                .map_err(|_| "SECRET_BLOCK is not base64")?;
+            if sent == recorded {
+                Ok(())
+            } else {
+                Err("SECRET_BLOCK is not the 64 bytes drawn after b".to_owned())
+            }
+        })
     }
 
     /// Run `f` on the last device password's text.
@@ -237,24 +388,40 @@ impl Recorder {
     fn fill(&self, dst: &mut [u8]) {
         let mut state = self.0.borrow_mut();
         state.stream.fill(dst);
-        let result = match dst.len() {
-            128 => state.ephemeral(dst),
-            DEVICE_PASSWORD_BYTES => state.device_password(dst),
-            16 => state.salt(dst),
-            POOL_KEY_BYTES if state.expect_pool_key => state.pool_key(dst),
-            _ => Ok(()),
-        };
-        if let Err(e) = result {
+        if let Err(e) = state.record(dst) {
             state.error.get_or_insert(e);
         }
     }
 }
 
 impl State {
+    /// Register what a fill of the library is, by the RNG's role, the fill's size and order.
+    fn record(&mut self, drawn: &[u8]) -> Result<(), String> {
+        if core::mem::take(&mut self.awaiting_block) {
+            // `ServerSrp::start` draws `b`, then at once its secret block.
+            return self.secret_block(drawn);
+        }
+        match (self.role, drawn.len()) {
+            (_, EPHEMERAL_BYTES) => self.ephemeral(drawn),
+            (_, SALT_BYTES) => self.salt(drawn),
+            (Role::Client, DEVICE_PASSWORD_BYTES) => self.device_password(drawn),
+            (Role::Server, POOL_KEY_BYTES) if self.expect_pool_key => self.pool_key(drawn),
+            (Role::Server, REFRESH_TOKEN_BYTES) if self.expect_refresh_token => {
+                self.refresh_token(drawn)
+            }
+            (Role::Server, EMAIL_CODE_DIGITS) => self.email_code(drawn),
+            (Role::Server, SESSION_BYTES | DEVICE_GROUP_BYTES) => Ok(()),
+            (role, len) => Err(format!(
+                "the {role:?}'s RNG drew {len} bytes, a size memscan does not know: its \
+                 patterns would be missing (see src/rng.rs)"
+            )),
+        }
+    }
+
     fn ephemeral(&mut self, drawn: &[u8]) -> Result<(), String> {
-        let mut copy = [0u8; 128];
+        let mut copy = [0u8; EPHEMERAL_BYTES];
         copy.copy_from_slice(drawn);
-        self.last_ephemeral = copy;
+        self.last_ephemeral = Some(copy);
         self.ephemerals += 1;
         let i = self.ephemerals;
         match self.role {
@@ -262,12 +429,25 @@ impl State {
                 secrets::ephemeral("a", i, &copy)?;
             }
             Role::Server => {
+                self.awaiting_block = true;
                 secrets::ephemeral("b", i, &copy)?;
                 let g_b =
                     crate::oracle::g().modpow(&BigUint::from_bytes_be(&copy), &crate::oracle::n());
                 secrets::int3072("g^b", i, &g_b)?;
             }
         }
+        Ok(())
+    }
+
+    fn secret_block(&mut self, drawn: &[u8]) -> Result<(), String> {
+        let block: [u8; SECRET_BLOCK_BYTES] = drawn.try_into().map_err(|_| {
+            format!(
+                "b was followed by a {}-byte fill, not by its {SECRET_BLOCK_BYTES}-byte secret \
+                 block",
+                drawn.len()
+            )
+        })?;
+        self.last_secret_block = Some(block);
         Ok(())
     }
 
@@ -293,6 +473,40 @@ impl State {
         Ok(())
     }
 
+    fn refresh_token(&mut self, drawn: &[u8]) -> Result<(), String> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.expect_refresh_token = false;
+        self.refresh_tokens += 1;
+        let i = self.refresh_tokens;
+        let mut text = [0u8; REFRESH_TOKEN_TEXT];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(drawn) {
+            for (dst, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0xf]) {
+                *dst = HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+            }
+        }
+        self.refresh_token = Some(text);
+        secrets::form("refresh token", i, "drawn bytes", drawn)?;
+        secrets::form("refresh token", i, "hex text", &text)?;
+        Ok(())
+    }
+
+    fn email_code(&mut self, drawn: &[u8]) -> Result<(), String> {
+        self.email_codes += 1;
+        let i = self.email_codes;
+        let mut code = [0u8; EMAIL_CODE_DIGITS];
+        for (dst, byte) in code.iter_mut().zip(drawn) {
+            *dst = b'0' + byte % 10;
+        }
+        self.email_code = Some(code);
+        if secrets::form("EMAIL_OTP code", i, "UTF-8", &code)? == 0 {
+            return Err(
+                "an EMAIL_OTP code that is no pattern (one repeated digit): change the seed"
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
     fn salt(&mut self, drawn: &[u8]) -> Result<(), String> {
         let salt_enc = secrets::salt_enc(drawn);
         match core::mem::replace(&mut self.expect, Expect::Nothing) {
@@ -303,6 +517,7 @@ impl State {
                 password,
             } => {
                 self.verifiers += 1;
+                self.user_salt_enc = Some(salt_enc.clone());
                 secrets::verifier(
                     Kind::User,
                     self.verifiers,

@@ -1,7 +1,7 @@
 //! The scanning global allocator and its fixed tables.
 //!
 //! Every heap block the program frees while the scanner is *armed* is searched for every
-//! registered pattern (a 8- to 32-byte piece of one in-memory form of a secret) before it goes
+//! registered pattern (a 6- to 32-byte piece of one in-memory form of a secret) before it goes
 //! back to the system allocator. A `realloc` is always done as a move (allocate, copy, free the
 //! old block), so the block a growing `Vec` or `String` leaves behind is scanned as well.
 //!
@@ -28,8 +28,10 @@ use std::sync::{Mutex, PoisonError};
 pub const MAX_PATTERNS: usize = 512;
 /// Longest pattern, in bytes.
 pub const MAX_PATTERN_BYTES: usize = 32;
-/// Shortest pattern, in bytes: anything shorter would match by chance.
-pub const MIN_PATTERN_BYTES: usize = 8;
+/// Shortest pattern, in bytes: anything shorter would match by chance. Six for the one
+/// secret that short, a six-digit `EMAIL_OTP` code (the offline pool's); every other secret
+/// has at least 8 bytes.
+pub const MIN_PATTERN_BYTES: usize = 6;
 /// Capacity of the hit table (hits beyond it are counted, not recorded).
 pub const MAX_HITS: usize = 256;
 /// Capacity of the label table (one label per form of a secret, shared by its chunks).
@@ -178,7 +180,7 @@ pub fn label(index: usize) -> Label {
     labels.items.get(index).copied().unwrap_or(Label::empty())
 }
 
-/// Whether `bytes` is worth a pattern: 8 to 32 bytes, not all one value (all-zero or a single
+/// Whether `bytes` is worth a pattern: 6 to 32 bytes, not all one value (all-zero or a single
 /// repeated byte would match padding and fills).
 pub fn usable(bytes: &[u8]) -> bool {
     (MIN_PATTERN_BYTES..=MAX_PATTERN_BYTES).contains(&bytes.len())

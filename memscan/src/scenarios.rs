@@ -5,8 +5,10 @@
 //! computes them, then re-arms.
 //!
 //! Every derived value is checked against the library's public outputs (`SRP_A = g^a`,
-//! `SRP_B = k·v + g^b`, the claim's signature, a new device's verifier text), so the patterns
-//! searched for are known to be the secrets the library really holds.
+//! `SRP_B = k·v + g^b`, the claim's signature, a new device's verifier text), and every
+//! recorded code and refresh token against what the pool reports (`sent_code`,
+//! `refresh_token`), so the patterns searched for are known to be the secrets the library
+//! really holds.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,13 +17,15 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, TimeZone as _, Utc};
 use cognito_srp_auth::rand_core::TryCryptoRng;
 use cognito_srp_auth::server::{
-    DeviceVerifier, ServerSrp, UserPool, UserPoolConfig, UserVerifier, verify_secret_hash,
+    CustomAuth, CustomStep, DeviceVerifier, ServerSrp, UserPool, UserPoolConfig, UserVerifier,
+    verify_secret_hash,
 };
 use cognito_srp_auth::{
-    Answer, Challenge, ChallengeResponses, ClientSecret, DevicePasswordVerifierChallenge,
-    DeviceSecretVerifierConfig, EphemeralKey, Error, Password, PasswordVerifierChallenge, Question,
-    RememberedDevice, Request, ServerAnswer, ServiceErrorKind, SignIn, SignedIn, Step, Timestamp,
-    UserPoolClient, challenge_name, param,
+    Answer, AuthParameters, Challenge, ChallengeResponses, ClientSecret, CodeChallenge,
+    DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, EphemeralKey, Error, FirstFactor,
+    Flow, Password, PasswordVerifierChallenge, Question, RememberedDevice, Request, RequestContext,
+    ServerAnswer, ServiceErrorKind, SignIn, SignedIn, Step, Timestamp, UserPoolClient, auth_flow,
+    challenge_name, param,
 };
 use num_bigint::BigUint;
 use zeroize::{Zeroize as _, Zeroizing};
@@ -49,6 +53,14 @@ const NEW_PASSWORD: &str = "n3w-Passw0rd!-purple-monkey-dishwasher";
 const MFA_CODE: &str = "73914682";
 /// The answer of a `CUSTOM_CHALLENGE`.
 const CUSTOM_ANSWER: &str = "the-owl-flies-at-midnight/42";
+/// The second answer of the pool's custom-authentication function.
+const SECOND_CUSTOM_ANSWER: &str = "and-the-lark-sings-at-dawn/17";
+/// An answer the pool's custom-authentication function refuses.
+const WRONG_CUSTOM_ANSWER: &str = "the-owl-sleeps-at-noon/41";
+/// A wrong `EMAIL_OTP` code: six digits, as the pool's.
+const WRONG_CODE: &str = "271828";
+/// The pool's answer to a wrong one-time code.
+const CODE_MISMATCH: &str = "Invalid code received for user";
 /// A device password with a space in it: `RememberedDevice::new` refuses it.
 const SPACED_DEVICE_PASSWORD: &str = "c3BhY2Ug aW4gdGhlIGRldmljZSBwYXNzd29yZA==";
 /// The pool's answer to a claim with a device it does not know (any more).
@@ -71,6 +83,12 @@ pub const SCENARIOS: &[Scenario] = &[
     ("unknown-user", unknown_user),
     ("wrong-password", wrong_password),
     ("error-paths", error_paths),
+    ("check-password", check_password),
+    ("user-password", user_password),
+    ("email-otp", email_otp),
+    ("select-challenge", select_challenge),
+    ("custom-auth", custom_auth),
+    ("refresh", refresh),
 ];
 
 /// The fixed clock of every scenario.
@@ -143,13 +161,14 @@ fn ephemeral_claim() -> Result<(), String> {
             .map_err(fail("server"))?;
         // The transport: public values only, then the derived secrets.
         let (params, expected) = scanner::disarmed(|| -> Result<_, String> {
-            let a = client_rng.last_ephemeral();
+            let a = client_rng.last_ephemeral()?;
             secrets::check_srp_a(&a, key.srp_a())?;
+            server_rng.check_secret_block(server.secret_block())?;
             let expected = secrets::exchange(&Exchange {
                 instance: 1,
                 kind: Kind::User,
                 a: &a,
-                b: &server_rng.last_ephemeral(),
+                b: &server_rng.last_ephemeral()?,
                 realm: pool_name(),
                 identity: USER_ID,
                 password: PASSWORD,
@@ -263,25 +282,43 @@ impl<'a> Transport<'a> {
     fn outgoing(&mut self, request: &Request) -> Result<(), String> {
         match request {
             Request::InitiateAuth(r) => {
-                let username = r
-                    .auth_parameters
-                    .get(param::USERNAME)
-                    .ok_or("no USERNAME")?;
-                if username != USER_ID && username != EMAIL {
+                let parameters = &r.auth_parameters;
+                let username = parameters.get(param::USERNAME).ok_or("no USERNAME")?;
+                if !Self::known(username) {
                     // The pool answers a name it does not know with a fake verifier derived
                     // from its key: registered before the pool derives it.
                     let key = self.server.pool_key()?;
                     secrets::fake_verifier(self.exchanges + 1, &key, username)?;
                 }
-                let srp_a = r.auth_parameters.get(param::SRP_A).ok_or("no SRP_A")?;
-                secrets::check_srp_a(&self.client.last_ephemeral(), srp_a)
+                if let Some(password) = parameters.get(param::PASSWORD) {
+                    self.plain_password(username, password)?;
+                }
+                match parameters.get(param::SRP_A) {
+                    Some(srp_a) => secrets::check_srp_a(&self.client.last_ephemeral()?, srp_a),
+                    None if parameters.auth_flow() == auth_flow::USER_SRP_AUTH => {
+                        Err("USER_SRP_AUTH without SRP_A".to_owned())
+                    }
+                    None => Ok(()),
+                }
             }
             Request::RespondToAuthChallenge(r) => {
                 let responses = &r.challenge_responses;
                 match responses.challenge_name() {
                     challenge_name::DEVICE_SRP_AUTH => {
                         let srp_a = responses.get(param::SRP_A).ok_or("no SRP_A")?;
-                        secrets::check_srp_a(&self.client.last_ephemeral(), srp_a)
+                        secrets::check_srp_a(&self.client.last_ephemeral()?, srp_a)
+                    }
+                    challenge_name::SELECT_CHALLENGE => {
+                        if let Some(password) = responses.get(param::PASSWORD) {
+                            let username = responses.get(param::USERNAME).ok_or("no USERNAME")?;
+                            self.plain_password(username, password)?;
+                        }
+                        match responses.get(param::SRP_A) {
+                            Some(srp_a) => {
+                                secrets::check_srp_a(&self.client.last_ephemeral()?, srp_a)
+                            }
+                            None => Ok(()),
+                        }
                     }
                     challenge_name::PASSWORD_VERIFIER
                     | challenge_name::DEVICE_PASSWORD_VERIFIER => {
@@ -295,6 +332,40 @@ impl<'a> Transport<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the pool has a user of this name (internal, or the alias).
+    fn known(username: &str) -> bool {
+        username == USER_ID || username == EMAIL
+    }
+
+    /// A plain password on its way to the pool (`USER_PASSWORD_AUTH`, `USER_AUTH` with
+    /// `PASSWORD`, `SELECT_CHALLENGE` answered with `PASSWORD`), which checks it the way
+    /// `UserVerifier::check_password` does: `x` and `g^x` derived again from the stored salt
+    /// (the user's, or for a name it does not know the fake one derived from its key), so that
+    /// password's `x`, `v`, … are registered (a wrong password's are new ones) before the pool
+    /// derives them.
+    fn plain_password(&mut self, username: &str, password: &str) -> Result<(), String> {
+        self.exchanges += 1;
+        let instance = self.exchanges;
+        let (identity, salt_enc) = if Self::known(username) {
+            (USER_ID, self.server.user_salt_enc()?)
+        } else {
+            let key = self.server.pool_key()?;
+            (
+                username,
+                secrets::fake_verifier(instance, &key, username)?.0,
+            )
+        };
+        secrets::verifier(
+            Kind::User,
+            instance,
+            pool_name(),
+            identity,
+            password,
+            &salt_enc,
+        )?;
+        Ok(())
     }
 
     /// The verifier the pool answered a `PASSWORD_VERIFIER` with, when it is not the one the
@@ -326,11 +397,16 @@ impl<'a> Transport<'a> {
                         .map(String::as_str)
                         .ok_or(format!("{} without {name}", c.name))
                 };
-                let a = self.client.last_ephemeral();
-                let b = self.server.last_ephemeral();
+                // The ephemerals of the exchange a verifier challenge ends: the client's last
+                // `a`, the server's last `b`, whose secret block is the challenge's.
+                let ephemerals = || -> Result<_, String> {
+                    self.server.check_secret_block(get(param::SECRET_BLOCK)?)?;
+                    Ok((self.client.last_ephemeral()?, self.server.last_ephemeral()?))
+                };
                 let timestamp = Timestamp::from(now());
                 let expected = match c.name.as_str() {
                     challenge_name::PASSWORD_VERIFIER => {
+                        let (a, b) = ephemerals()?;
                         self.exchanges += 1;
                         let identity = get(param::USER_ID_FOR_SRP)?;
                         let server_v = self.server_verifier(identity, get(param::SALT)?)?;
@@ -350,6 +426,7 @@ impl<'a> Transport<'a> {
                         })?
                     }
                     challenge_name::DEVICE_PASSWORD_VERIFIER => {
+                        let (a, b) = ephemerals()?;
                         self.exchanges += 1;
                         let (key, group) = self
                             .device
@@ -472,11 +549,22 @@ fn drive<R: TryCryptoRng>(
     mut sign_in: SignIn<R>,
     transport: &mut Transport<'_>,
 ) -> Result<SignedIn, String> {
-    let mut step = sign_in.start().map_err(fail("start"))?;
+    let step = sign_in.start().map_err(fail("start"))?;
+    run_to_end(pool, &mut sign_in, transport, step)
+}
+
+/// Carry a sign-in on from `step` to its end, sending every request to the pool (no
+/// question may be asked).
+fn run_to_end<R: TryCryptoRng>(
+    pool: &mut UserPool<RecordingRng<'_>>,
+    sign_in: &mut SignIn<R>,
+    transport: &mut Transport<'_>,
+    mut step: Step,
+) -> Result<SignedIn, String> {
     loop {
         step = match step {
             Step::Send(request) => {
-                send(pool, &mut sign_in, transport, request)?.map_err(fail("sign-in"))?
+                send(pool, sign_in, transport, request)?.map_err(fail("sign-in"))?
             }
             Step::Ask(question) => return Err(format!("unexpected question {question:?}")),
             Step::Done(done) => return Ok(done),
@@ -596,14 +684,16 @@ fn device_claim() -> Result<(), String> {
         let server = ServerSrp::for_device(&verifier, key.srp_a(), &mut server_rng.rng())
             .map_err(fail("server"))?;
         let (params, expected) = scanner::disarmed(|| -> Result<_, String> {
-            let a = client_rng.last_ephemeral();
+            let a = client_rng.last_ephemeral()?;
+            let b = server_rng.last_ephemeral()?;
             secrets::check_srp_a(&a, key.srp_a())?;
+            server_rng.check_secret_block(server.secret_block())?;
             let expected = device_rng.with_device_password(|password| {
                 secrets::exchange(&Exchange {
                     instance: 1,
                     kind: Kind::Device,
                     a: &a,
-                    b: &server_rng.last_ephemeral(),
+                    b: &b,
                     realm: DEVICE_GROUP_KEY,
                     identity: DEVICE_KEY,
                     password,
@@ -930,13 +1020,14 @@ fn wrong_password() -> Result<(), String> {
         let server = ServerSrp::for_user(&verifier, key.srp_a(), &mut server_rng.rng())
             .map_err(fail("server"))?;
         let (params, expected) = scanner::disarmed(|| -> Result<_, String> {
-            let a = client_rng.last_ephemeral();
+            let a = client_rng.last_ephemeral()?;
             secrets::check_srp_a(&a, key.srp_a())?;
+            server_rng.check_secret_block(server.secret_block())?;
             let expected = secrets::exchange(&Exchange {
                 instance: 2,
                 kind: Kind::User,
                 a: &a,
-                b: &server_rng.last_ephemeral(),
+                b: &server_rng.last_ephemeral()?,
                 realm: pool_name(),
                 identity: USER_ID,
                 password: WRONG_PASSWORD,
@@ -1082,4 +1173,406 @@ fn error_paths() -> Result<(), String> {
     })?;
     scanner::disarmed(|| drop((hash, other_hash)));
     device_rng.error()
+}
+
+/// A sign-in as `username` in `flow`, started without a password: one is asked for
+/// (`Question::Password`) when the flow needs it.
+fn sign_in_without_password<'a>(
+    client_rng: &'a Recorder,
+    username: &str,
+    flow: Flow,
+) -> Result<SignIn<RecordingRng<'a>>, String> {
+    Ok(SignIn::with_rng(app_client()?, username, None, client_rng.rng()).with_flow(flow))
+}
+
+/// Answer `Question::Password`, which `step` must ask, with `Answer::Password`.
+fn answer_password<R: TryCryptoRng>(
+    sign_in: &mut SignIn<R>,
+    step: Step,
+    password: &str,
+) -> Result<Step, String> {
+    if !matches!(step, Step::Ask(Question::Password)) {
+        return Err(format!("expected the password question, got {step:?}"));
+    }
+    drop(step);
+    sign_in
+        .answer(Answer::Password(Password::from(password)))
+        .map_err(fail("password"))
+}
+
+/// Answer `Question::SelectChallenge`, which `step` must ask with `factor` offered, with
+/// `Answer::FirstFactor`.
+fn choose<R: TryCryptoRng>(
+    sign_in: &mut SignIn<R>,
+    step: Step,
+    factor: FirstFactor,
+) -> Result<Step, String> {
+    if !matches!(&step, Step::Ask(Question::SelectChallenge { available }) if available.contains(&factor))
+    {
+        return Err(format!(
+            "expected SELECT_CHALLENGE offering {factor:?}, got {step:?}"
+        ));
+    }
+    drop(step);
+    sign_in
+        .answer(Answer::FirstFactor(factor))
+        .map_err(fail("first factor"))
+}
+
+/// Answer `Question::CustomChallenge`, which `step` must ask, with `Answer::CustomAnswer`.
+fn answer_custom_challenge<R: TryCryptoRng>(
+    sign_in: &mut SignIn<R>,
+    step: Step,
+    answer: &str,
+) -> Result<Step, String> {
+    if !matches!(step, Step::Ask(Question::CustomChallenge { .. })) {
+        return Err(format!("expected a custom challenge, got {step:?}"));
+    }
+    drop(step);
+    sign_in
+        .answer(Answer::CustomAnswer(answer.to_owned()))
+        .map_err(fail("custom answer"))
+}
+
+/// The end of a sign-in the pool refused with `kind`.
+fn expect_refused(
+    step: cognito_srp_auth::Result<Step>,
+    kind: ServiceErrorKind,
+) -> Result<(), String> {
+    match step {
+        Err(Error::Refused { kind: refused }) if refused == kind => Ok(()),
+        other => Err(format!("expected a refusal ({kind:?}), got {other:?}")),
+    }
+}
+
+/// Check that the pool's last refresh token for the user is the one recorded.
+fn check_refresh_token(
+    pool: &UserPool<RecordingRng<'_>>,
+    pool_rng: &Recorder,
+) -> Result<(), String> {
+    pool_rng.check_refresh_token(pool.refresh_token(USER_ID))
+}
+
+/// k. `UserVerifier::check_password` (what `USER_PASSWORD_AUTH` costs the server: `x` and
+/// `g^x` derived again and compared with `v`), with the right password and a wrong one; the
+/// verifier's `v` checked against `SRP_B` of a `ServerSrp::for_user`.
+fn check_password() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_5001);
+    let server_rng = Recorder::new(Role::Server, 0x5eed_5002);
+    let salt: [u8; 16] = *b"\x3c\x11check-pw-salt!";
+    let salt_enc = secrets::salt_enc(&salt);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("wrong password", 1, WRONG_PASSWORD)?;
+    let v = secrets::verifier(Kind::User, 1, pool_name(), USER_ID, PASSWORD, &salt_enc)?;
+    // What checking the wrong password derives: its own x and g^x.
+    secrets::verifier(
+        Kind::User,
+        2,
+        pool_name(),
+        USER_ID,
+        WRONG_PASSWORD,
+        &salt_enc,
+    )?;
+    armed(|| -> Result<(), String> {
+        let verifier = UserVerifier::from_salt(POOL_ID, USER_ID, &Password::from(PASSWORD), &salt)
+            .map_err(fail("verifier"))?;
+        let key = EphemeralKey::from_rng(&mut client_rng.rng()).map_err(fail("a"))?;
+        let server = ServerSrp::for_user(&verifier, key.srp_a(), &mut server_rng.rng())
+            .map_err(fail("server"))?;
+        scanner::disarmed(|| -> Result<(), String> {
+            secrets::check_srp_a(&client_rng.last_ephemeral()?, key.srp_a())?;
+            secrets::check_srp_b(&v, &server_rng.last_ephemeral()?, server.srp_b())?;
+            server_rng.check_secret_block(server.secret_block())
+        })?;
+        drop((key, server));
+        if !verifier.check_password(&Password::from(PASSWORD)) {
+            return Err("check_password refused the right password".to_owned());
+        }
+        if verifier.check_password(&Password::from(WRONG_PASSWORD)) {
+            return Err("check_password took a wrong password".to_owned());
+        }
+        drop(verifier);
+        Ok(())
+    })?;
+    client_rng.error()?;
+    server_rng.error()
+}
+
+/// l. Passwords asked for and sent as they are: (a) a `USER_SRP_AUTH` `SignIn` created
+/// without a password (`Question::Password`, `Answer::Password`), whose `PASSWORD_VERIFIER`
+/// checks the user's `v`; (b) `Flow::UserPassword` with the password asked for: the pool checks
+/// it as `check_password` does; (c) `USER_PASSWORD_AUTH` with a wrong password, refused;
+/// (d) a name the pool does not know, checked against its fake verifier, refused.
+fn user_password() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_6001);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_6002);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    transport.refusal = Some(INCORRECT);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("wrong password", 1, WRONG_PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+        for flow in [Flow::UserSrp, Flow::UserPassword] {
+            let mut sign_in = sign_in_without_password(&client_rng, EMAIL, flow)?;
+            let step = sign_in.start().map_err(fail("start"))?;
+            let step = answer_password(&mut sign_in, step, PASSWORD)?;
+            pool_rng.expect_refresh_token();
+            let done = run_to_end(&mut pool, &mut sign_in, &mut transport, step)?;
+            check_refresh_token(&pool, &pool_rng)?;
+            if done.username != USER_ID {
+                return Err(format!("{flow:?} did not name the internal user"));
+            }
+            drop((done, sign_in));
+        }
+        for name in [EMAIL, UNKNOWN_USER] {
+            let mut sign_in =
+                new_sign_in(&client_rng, name, WRONG_PASSWORD)?.with_flow(Flow::UserPassword);
+            let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+            expect_refused(
+                send(&mut pool, &mut sign_in, &mut transport, request)?,
+                ServiceErrorKind::NotAuthorized,
+            )?;
+            drop(sign_in);
+        }
+        drop(pool);
+        Ok(())
+    })?;
+    transport.check_flow(
+        "PASSWORD_VERIFIER → NotAuthorizedException: Incorrect username or password. → \
+         NotAuthorizedException: Incorrect username or password.",
+    )?;
+    client_rng.error()?;
+    pool_rng.error()
+}
+
+/// Send a passwordless `USER_AUTH` `InitiateAuth` (`EMAIL_OTP` preferred) to the pool: the
+/// code question, with the code the pool sent checked against the one recorded.
+fn email_otp_question<R: TryCryptoRng>(
+    pool: &mut UserPool<RecordingRng<'_>>,
+    sign_in: &mut SignIn<R>,
+    transport: &mut Transport<'_>,
+) -> Result<(), String> {
+    let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+    let step = send(pool, sign_in, transport, request)?.map_err(fail("EMAIL_OTP"))?;
+    if !matches!(
+        step,
+        Step::Ask(Question::Code {
+            challenge: CodeChallenge::EmailOtp,
+            ..
+        })
+    ) {
+        return Err(format!("EMAIL_OTP asked {step:?}"));
+    }
+    transport.server.check_email_code(pool.sent_code(USER_ID))
+}
+
+/// m. Passwordless `USER_AUTH` with `EMAIL_OTP` preferred against the pool, which "sends" a
+/// six-digit code (read with `sent_code`): (a) answered with a wrong code, refused
+/// (`CodeMismatch`); (b) answered with the code sent (`Answer::Code`), then tokens.
+fn email_otp() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_7001);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_7002);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    transport.refusal = Some(CODE_MISMATCH);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    secrets::text("wrong code", 1, WRONG_CODE)?;
+    let flow = Flow::UserAuth {
+        preferred: Some(FirstFactor::EmailOtp),
+    };
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+
+        // (a) A wrong code.
+        let mut sign_in = sign_in_without_password(&client_rng, EMAIL, flow)?;
+        email_otp_question(&mut pool, &mut sign_in, &mut transport)?;
+        if pool.sent_code(USER_ID) == Some(WRONG_CODE) {
+            return Err("the wrong code is the one sent: change WRONG_CODE".to_owned());
+        }
+        let answer = Answer::Code(WRONG_CODE.to_owned());
+        let request = expect_request(sign_in.answer(answer).map_err(fail("code"))?)?;
+        expect_refused(
+            send(&mut pool, &mut sign_in, &mut transport, request)?,
+            ServiceErrorKind::CodeMismatch,
+        )?;
+        drop(sign_in);
+
+        // (b) The code sent, as the user reads it from the mailbox.
+        let mut sign_in = sign_in_without_password(&client_rng, EMAIL, flow)?;
+        email_otp_question(&mut pool, &mut sign_in, &mut transport)?;
+        let code = String::from(pool.sent_code(USER_ID).ok_or("no code was sent")?);
+        let step = sign_in.answer(Answer::Code(code)).map_err(fail("code"))?;
+        pool_rng.expect_refresh_token();
+        let done = run_to_end(&mut pool, &mut sign_in, &mut transport, step)?;
+        check_refresh_token(&pool, &pool_rng)?;
+        drop((done, sign_in, pool));
+        Ok(())
+    })?;
+    transport.check_flow(
+        "EMAIL_OTP → CodeMismatchException: Invalid code received for user → EMAIL_OTP",
+    )?;
+    client_rng.error()?;
+    pool_rng.error()
+}
+
+/// n. `USER_AUTH` without a preference nor a password against the pool: `SELECT_CHALLENGE`
+/// answered (a) `Answer::FirstFactor(PasswordSrp)`, then `Answer::Password`: a
+/// `PASSWORD_VERIFIER` (which checks the user's `v`); (b) `Answer::FirstFactor(Password)`,
+/// then `Answer::Password`: the password itself in the `SELECT_CHALLENGE` response, checked
+/// by the pool as `check_password` does.
+fn select_challenge() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_8001);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_8002);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+        for factor in [FirstFactor::PasswordSrp, FirstFactor::Password] {
+            let flow = Flow::UserAuth { preferred: None };
+            let mut sign_in = sign_in_without_password(&client_rng, EMAIL, flow)?;
+            let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+            let step = send(&mut pool, &mut sign_in, &mut transport, request)?
+                .map_err(fail("SELECT_CHALLENGE"))?;
+            let step = choose(&mut sign_in, step, factor)?;
+            let step = answer_password(&mut sign_in, step, PASSWORD)?;
+            pool_rng.expect_refresh_token();
+            let done = run_to_end(&mut pool, &mut sign_in, &mut transport, step)?;
+            check_refresh_token(&pool, &pool_rng)?;
+            drop((done, sign_in));
+        }
+        drop(pool);
+        Ok(())
+    })?;
+    transport.check_flow("SELECT_CHALLENGE → PASSWORD_VERIFIER → SELECT_CHALLENGE")?;
+    client_rng.error()?;
+    pool_rng.error()
+}
+
+/// The pool's custom-authentication function: two questions, [`CUSTOM_ANSWER`] then
+/// [`SECOND_CUSTOM_ANSWER`]; any other answer fails.
+fn custom_function() -> CustomAuth {
+    let question = |text: &str| {
+        CustomStep::Challenge(BTreeMap::from([("question".to_owned(), text.to_owned())]))
+    };
+    Box::new(move |_user: &str, answers: &[String]| match answers {
+        [] => question("What flies at midnight?"),
+        [first] if first == CUSTOM_ANSWER => question("And at dawn?"),
+        [first, second] if first == CUSTOM_ANSWER && second == SECOND_CUSTOM_ANSWER => {
+            CustomStep::Succeed
+        }
+        _ => CustomStep::Fail,
+    })
+}
+
+/// Send `request` to the pool, which must answer with a question.
+fn custom_challenge<R: TryCryptoRng>(
+    pool: &mut UserPool<RecordingRng<'_>>,
+    sign_in: &mut SignIn<R>,
+    transport: &mut Transport<'_>,
+    request: Request,
+) -> Result<Step, String> {
+    send(pool, sign_in, transport, request)?.map_err(fail("CUSTOM_CHALLENGE"))
+}
+
+/// o. `Flow::CustomAuth` (no password) against the pool's `with_custom_auth` function, which
+/// sees every answer: (a) a wrong answer, refused; (b) two right answers, then tokens.
+fn custom_auth() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_9001);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_9002);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    transport.refusal = Some(INCORRECT);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    secrets::text("custom answer", 1, CUSTOM_ANSWER)?;
+    secrets::text("custom answer", 2, SECOND_CUSTOM_ANSWER)?;
+    secrets::text("wrong custom answer", 1, WRONG_CUSTOM_ANSWER)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?.with_custom_auth(custom_function());
+        let pool = &mut pool;
+        let transport = &mut transport;
+
+        // (a) A wrong answer.
+        let mut sign_in = sign_in_without_password(&client_rng, EMAIL, Flow::CustomAuth)?;
+        let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+        let step = custom_challenge(pool, &mut sign_in, transport, request)?;
+        let step = answer_custom_challenge(&mut sign_in, step, WRONG_CUSTOM_ANSWER)?;
+        let refusal = send(pool, &mut sign_in, transport, expect_request(step)?)?;
+        expect_refused(refusal, ServiceErrorKind::NotAuthorized)?;
+        drop(sign_in);
+
+        // (b) Two right answers.
+        let mut sign_in = sign_in_without_password(&client_rng, EMAIL, Flow::CustomAuth)?;
+        let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+        let step = custom_challenge(pool, &mut sign_in, transport, request)?;
+        let step = answer_custom_challenge(&mut sign_in, step, CUSTOM_ANSWER)?;
+        let step = custom_challenge(pool, &mut sign_in, transport, expect_request(step)?)?;
+        let step = answer_custom_challenge(&mut sign_in, step, SECOND_CUSTOM_ANSWER)?;
+        pool_rng.expect_refresh_token();
+        let done = run_to_end(pool, &mut sign_in, transport, step)?;
+        check_refresh_token(pool, &pool_rng)?;
+        drop((done, sign_in));
+        Ok(())
+    })?;
+    transport.check_flow(
+        "CUSTOM_CHALLENGE → NotAuthorizedException: Incorrect username or password. → \
+         CUSTOM_CHALLENGE → CUSTOM_CHALLENGE",
+    )?;
+    client_rng.error()?;
+    pool_rng.error()
+}
+
+/// p. `REFRESH_TOKEN_AUTH`: a sign-in that gets a new device and a refresh token (a bearer
+/// value, recorded as it is drawn), the caller's copy of it in a wiping `String`,
+/// `SignedIn::refresh_token_auth` → `Request::initiate_auth` → `UserPool::handle` (new tokens),
+/// then the same token without the device it is bound to (`AuthParameters::refresh_token_auth`
+/// with no `DEVICE_KEY`), refused.
+fn refresh() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_0a01);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_0a02);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+        pool_rng.expect_refresh_token();
+        let done = drive(
+            &mut pool,
+            new_sign_in(&client_rng, EMAIL, PASSWORD)?,
+            &mut transport,
+        )?;
+        check_refresh_token(&pool, &pool_rng)?;
+        let token = Zeroizing::new(String::from(
+            pool.refresh_token(USER_ID).ok_or("no refresh token")?,
+        ));
+        let client = app_client()?;
+
+        let parameters = done.refresh_token_auth(&client, &token);
+        let request = Request::initiate_auth(RequestContext::new(CLIENT_ID), parameters);
+        match pool.handle(&request, now()) {
+            ServerAnswer::Authenticated {
+                access_token: Some(_),
+                ..
+            } => {}
+            other => return Err(format!("the refresh got no tokens: {other:?}")),
+        }
+        drop(request);
+
+        let parameters = AuthParameters::refresh_token_auth(&client, &done.username, &token, None);
+        let request = Request::initiate_auth(RequestContext::new(CLIENT_ID), parameters);
+        match pool.handle(&request, now()) {
+            ServerAnswer::Error { message, .. } if message == "Invalid Refresh Token" => {}
+            other => {
+                return Err(format!(
+                    "a refresh without the token's device was not refused: {other:?}"
+                ));
+            }
+        }
+        drop((request, token, client, done, pool));
+        Ok(())
+    })?;
+    transport.check_flow("PASSWORD_VERIFIER")?;
+    client_rng.error()?;
+    pool_rng.error()
 }

@@ -22,13 +22,24 @@ const CHUNK: usize = 16;
 const CHUNKS_PER_FORM: usize = 4;
 /// Bytes of a 3072-bit integer.
 const WIDE: usize = 384;
+/// Non-zero bytes a pattern needs: one with fewer is too common to be evidence of a secret
+/// (e.g. the 513th bit of `a + u·x` in its 384-byte limbs: `01` then 15 zero bytes, which any
+/// `U3072` holding 1 contains, such as the Montgomery parameters).
+const MIN_NONZERO: usize = 4;
+
+/// Whether `chunk` can be a pattern: a length the scanner takes, not one repeated byte
+/// ([`scanner::usable`]), and at least [`MIN_NONZERO`] non-zero bytes.
+fn distinctive(chunk: &[u8]) -> bool {
+    scanner::usable(chunk) && chunk.iter().filter(|&&b| b != 0).count() >= MIN_NONZERO
+}
 
 /// The patterns of one form: its non-overlapping 16-byte chunks (and its last 16 bytes when
-/// the length is not a multiple of 16), without all-zero or single-byte chunks, at most
-/// [`CHUNKS_PER_FORM`] of them spread over the form; a form of 8 to 15 bytes is one pattern.
+/// the length is not a multiple of 16), without single-byte chunks (all-zero ones included)
+/// or chunks of fewer than [`MIN_NONZERO`] non-zero bytes, at most [`CHUNKS_PER_FORM`] of them
+/// spread over the form; a form of 6 to 15 bytes is one pattern.
 fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
     if bytes.len() < CHUNK {
-        return if scanner::usable(bytes) {
+        return if distinctive(bytes) {
             vec![bytes]
         } else {
             Vec::new()
@@ -40,7 +51,7 @@ fn chunks(bytes: &[u8]) -> Vec<&[u8]> {
     {
         all.push(tail);
     }
-    all.retain(|c| scanner::usable(c));
+    all.retain(|c| distinctive(c));
     if all.len() <= CHUNKS_PER_FORM {
         return all;
     }
@@ -111,16 +122,20 @@ pub fn text(secret: &'static str, instance: u32, value: &str) -> Result<usize, S
     form(secret, instance, "UTF-8", value.as_bytes())
 }
 
-/// A 128-byte ephemeral (`a`, `b`): the bytes as drawn (big-endian), and the `U3072` limbs
-/// (the 384-byte big-endian padding, byte-reversed: memory bytes 0..128 are the reversed
-/// draw).
-pub fn ephemeral(secret: &'static str, instance: u32, drawn: &[u8; 128]) -> Result<usize, String> {
-    let mut le = [0u8; 128];
+/// An ephemeral (`a`, `b`; the library draws 64 bytes): the bytes as drawn (big-endian), and
+/// the `U3072` limbs (the 384-byte big-endian padding, byte-reversed: the first memory bytes,
+/// as many as were drawn, are the reversed draw; the rest are zero).
+pub fn ephemeral(secret: &'static str, instance: u32, drawn: &[u8]) -> Result<usize, String> {
+    // A fixed array: a harness copy never on the heap.
+    let mut buffer = [0u8; 128];
+    let le = buffer
+        .get_mut(..drawn.len())
+        .ok_or("an ephemeral of more than 128 bytes")?;
     for (dst, src) in le.iter_mut().zip(drawn.iter().rev()) {
         *dst = *src;
     }
     Ok(form(secret, instance, "drawn bytes (BE)", drawn)?
-        + form(secret, instance, "U3072 limbs (LE)", &le)?)
+        + form(secret, instance, "U3072 limbs (LE)", le)?)
 }
 
 /// A 3072-bit secret integer (`v`, `S`, `g^b`, …): 384 big-endian bytes, `U3072` limbs,
@@ -284,12 +299,29 @@ pub fn pow_g_hex(e: &[u8]) -> String {
 ///
 /// # Errors
 /// When it is not: the recorded `a` (and so its patterns) would be wrong.
-pub fn check_srp_a(a: &[u8; 128], srp_a: &str) -> Result<(), String> {
+pub fn check_srp_a(a: &[u8], srp_a: &str) -> Result<(), String> {
     scanner::disarmed(|| {
         if pow_g_hex(a) == srp_a.to_ascii_lowercase() {
             Ok(())
         } else {
             Err("SRP_A is not g^a for the recorded a".to_owned())
+        }
+    })
+}
+
+/// Check that the library's `SRP_B` is `k·v + g^b` for the harness's `v` and the recorded
+/// `b`: the registered `v` (and so `x`) is the server's.
+///
+/// # Errors
+/// When it is not.
+pub fn check_srp_b(v: &BigUint, b: &[u8], srp_b: &str) -> Result<(), String> {
+    scanner::disarmed(|| {
+        let n = oracle::n();
+        let g_b = oracle::g().modpow(&BigUint::from_bytes_be(b), &n);
+        if oracle::from_hex(srp_b) == Some((oracle::k() * v + g_b) % &n) {
+            Ok(())
+        } else {
+            Err("SRP_B is not k·v + g^b for the harness's v and the recorded b".to_owned())
         }
     })
 }
@@ -302,9 +334,9 @@ pub struct Exchange<'a> {
     /// A user's or a device's.
     pub kind: Kind,
     /// The client's `a`, as drawn.
-    pub a: &'a [u8; 128],
+    pub a: &'a [u8],
     /// The server's `b`, as drawn.
-    pub b: &'a [u8; 128],
+    pub b: &'a [u8],
     /// Pool name or device group key.
     pub realm: &'a str,
     /// `USER_ID_FOR_SRP` or device key.

@@ -166,6 +166,7 @@ pub fn authenticated(sign_in: &mut SignIn<Script>, case: &Value) -> SignedIn {
 }
 
 /// A sign-in for a `password_claim` case's typed user name and password.
+/// The script replays the vectors' 128-byte `a`s: the sign-in draws ephemerals of that size.
 pub fn user_sign_in(case: &Value, client: UserPoolClient, script: Script) -> SignIn<Script> {
     let input = &case["input"];
     SignIn::with_rng(
@@ -174,6 +175,7 @@ pub fn user_sign_in(case: &Value, client: UserPoolClient, script: Script) -> Sig
         Password::from(text(input, &["password"])),
         script,
     )
+    .with_ephemeral_bytes(128)
 }
 
 /// The `PASSWORD_VERIFIER` responses a vector expects (without `SRP_A`).
