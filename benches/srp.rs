@@ -250,31 +250,35 @@ fn signin(c: &mut Criterion) {
     group.bench_function("device_register", |bench| {
         bench.iter(|| registration.register());
     });
-    // The baseline: num-bigint's `modpow`, the three modular exponentiations of the peers
-    // (A, g^x, S, with their 1024-bit `a`), then the whole claim computing A as they do; and the
-    // same claim with a 512-bit `a`.
-    group.bench_function("num_bigint/srp_a", |bench| {
-        bench.iter(|| oracle::srp_a(black_box(&fx.a)));
-    });
+    // The baseline: num-bigint's `modpow`, the modular exponentiations of the peers (A, g^x,
+    // S), then the whole claim computing A as they do; for both sizes of `a`.
     group.bench_function("num_bigint/g_pow_x", |bench| {
         bench.iter(|| oracle::verifier(black_box(&oracle_claim.x)));
     });
-    group.bench_function("num_bigint/premaster_s", |bench| {
-        bench.iter(|| {
-            oracle::premaster(
-                black_box(&fx.a),
-                black_box(&fx.b),
-                black_box(&oracle_claim.u),
-                black_box(&oracle_claim.x),
-            )
+    for (class, a, claim) in [
+        ("a512", &a512, &oracle_512),
+        ("a1024", &fx.a, &oracle_claim),
+    ] {
+        group.bench_function(format!("num_bigint/{class}/srp_a"), |bench| {
+            bench.iter(|| oracle::srp_a(black_box(a)));
         });
-    });
-    group.bench_function("num_bigint/srp_a+password_verifier", |bench| {
-        bench.iter(|| fx.oracle_claim(black_box(&fx.a)).unwrap());
-    });
-    group.bench_function("num_bigint/a512/srp_a+password_verifier", |bench| {
-        bench.iter(|| fx.oracle_claim(black_box(&a512)).unwrap());
-    });
+        group.bench_function(format!("num_bigint/{class}/premaster_s"), |bench| {
+            bench.iter(|| {
+                oracle::premaster(
+                    black_box(a),
+                    black_box(&fx.b),
+                    black_box(&claim.u),
+                    black_box(&claim.x),
+                )
+            });
+        });
+        group.bench_function(
+            format!("num_bigint/{class}/srp_a+password_verifier"),
+            |bench| {
+                bench.iter(|| fx.oracle_claim(black_box(a)).unwrap());
+            },
+        );
+    }
     group.finish();
 
     let mut group = c.benchmark_group("helpers");

@@ -4,7 +4,7 @@
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U256, U3072};
 use subtle::ConstantTimeEq as _;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 /// Limbs of a 3072-bit integer on this target.
 pub(crate) const LIMBS: usize = U3072::LIMBS;
@@ -13,6 +13,8 @@ pub(crate) const LIMBS: usize = U3072::LIMBS;
 pub(crate) type Monty = FixedMontyForm<LIMBS>;
 
 include!("group/modulus.rs");
+
+mod mont;
 
 /// The prime modulus N.
 pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
@@ -112,17 +114,19 @@ static COMB_512: [&[u8; COMB_BYTES]; 2] = [
 static COMB_256: [&[u8; COMB_BYTES]; 1] =
     [include_bytes!(concat!(env!("OUT_DIR"), "/g_comb_256.bin"))];
 
-/// Entry `index` of a comb table, in constant time: every entry is read and masked, so neither
-/// a branch nor an address depends on the (secret) index.
-fn comb_lookup(table: &[u8; COMB_BYTES], index: u8) -> Monty {
-    let mut entry = Zeroizing::new([0u8; ENTRY_BYTES]);
+/// Entry `index` of a comb table (Montgomery form), in constant time: every entry is read and
+/// masked, 64 bits at a time, so neither a branch nor an address depends on the (secret) index.
+fn comb_lookup(table: &[u8; COMB_BYTES], index: u8) -> mont::Limbs {
+    let mut entry = [0u64; mont::LIMBS];
     for (candidate, position) in table.chunks_exact(ENTRY_BYTES).zip(0..=u8::MAX) {
-        let mask = 0u8.wrapping_sub(position.ct_eq(&index).unwrap_u8());
-        for (out, byte) in entry.iter_mut().zip(candidate) {
-            *out |= byte & mask;
+        let mask = 0u64.wrapping_sub(u64::from(position.ct_eq(&index).unwrap_u8()));
+        for (out, word) in entry.iter_mut().zip(candidate.chunks_exact(8)) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(word);
+            *out |= u64::from_le_bytes(bytes) & mask;
         }
     }
-    Monty::from_montgomery(U3072::from_le_slice(entry.as_ref()), &PARAMS)
+    entry
 }
 
 /// Fixed-base exponentiation `g^e mod N` by the comb method (Lim–Lee), constant time in `e`.
@@ -131,8 +135,8 @@ fn comb_lookup(table: &[u8; COMB_BYTES], index: u8) -> Monty {
 /// each row's columns are split among the `V` tables: table `t` holds every product of the 8
 /// public bases `g^(2^(SPACING·j + t·SPACING/V))`. Column `i` (bit `i` of every row) selects
 /// one entry of one table, so `g^e` takes `SPACING/V − 1` squarings and `SPACING − 1`
-/// multiplications, each entry fetched by a full constant-time scan. Only bit positions, which
-/// are public, are used as indices.
+/// multiplications (the dedicated kernel, `group/mont.rs`), each entry fetched by a full
+/// constant-time scan. Only bit positions, which are public, are used as indices.
 fn pow_g_comb<const SPACING: usize, const V: usize>(
     tables: &[&[u8; COMB_BYTES]; V],
     e_le: &[u8],
@@ -147,18 +151,25 @@ fn pow_g_comb<const SPACING: usize, const V: usize>(
             index | (bit << row)
         })
     };
-    // Multiplies `acc` by the entries of column `i` of every table.
-    let times_columns = |acc: Option<Monty>, i: usize| {
-        tables.iter().enumerate().fold(acc, |acc, (t, table)| {
-            let entry = comb_lookup(table, column(t * span + i));
-            Some(acc.map_or(entry, |acc| acc.mul(&entry)))
-        })
-    };
-    let top = times_columns(None, span - 1);
-    (0..span - 1)
-        .rev()
-        .fold(top, |acc, i| times_columns(acc.map(|acc| acc.square()), i))
-        .unwrap_or_else(|| Monty::one(&PARAMS))
+    // The first entry starts the product (the branches are on public loop positions only).
+    let mut acc = Zeroizing::new(mont::R_MOD_N);
+    let mut entry = Zeroizing::new([0u64; mont::LIMBS]);
+    let mut started = false;
+    for i in (0..span).rev() {
+        if started {
+            *acc = mont::mont_sqr(&acc);
+        }
+        for (t, table) in tables.iter().enumerate() {
+            *entry = comb_lookup(table, column(t * span + i));
+            *acc = if started {
+                mont::mont_mul(&acc, &entry)
+            } else {
+                *entry
+            };
+            started = true;
+        }
+    }
+    Monty::from_montgomery(from_limbs(&acc), &PARAMS)
 }
 
 /// `g^a mod N` for a secret `a < 2^1024` (A, the server's `g^b`); bits of `a` above 2^1024 are
@@ -217,6 +228,38 @@ impl EphemeralBits {
 pub(crate) fn pow_g_256(x: &U256) -> Monty {
     let bytes = Zeroizing::new(x.to_le_bytes());
     pow_g_comb::<SPACING_256, 1>(&COMB_256, bytes.as_ref())
+}
+
+/// `U3072` as little-endian 64-bit limbs (whatever the target's word size).
+fn to_limbs(x: &U3072) -> mont::Limbs {
+    let bytes = Zeroizing::new(x.to_le_bytes());
+    let mut out = [0u64; mont::LIMBS];
+    for (limb, chunk) in out.iter_mut().zip(bytes.as_ref().chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+        word.zeroize();
+    }
+    out
+}
+
+/// Little-endian 64-bit limbs as a `U3072`.
+fn from_limbs(x: &mont::Limbs) -> U3072 {
+    let mut bytes = Zeroizing::new([0u8; U3072::BYTES]);
+    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(x) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    U3072::from_le_slice(bytes.as_ref())
+}
+
+/// `base^e mod N` for a secret `base` and a secret `e`, of which only the low `bits` bits are
+/// read (a public bound): the dedicated Montgomery kernel (`group/mont.rs`), constant time in
+/// `base` and `e`.
+pub(crate) fn pow_secret(base: &Monty, e: &U3072, bits: u32) -> Monty {
+    let base = Zeroizing::new(to_limbs(base.as_montgomery()));
+    let e = Zeroizing::new(to_limbs(e));
+    let power = Zeroizing::new(mont::pow(&base, &e, bits));
+    Monty::from_montgomery(from_limbs(&power), &PARAMS)
 }
 
 /// k in Montgomery form.

@@ -38,7 +38,7 @@ use crate::encoding::{
     to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
 };
 use crate::error::{Error, Result};
-use crate::group::{EphemeralBits, Monty, PARAMS, k_monty, verifier_in_range};
+use crate::group::{EphemeralBits, Monty, PARAMS, k_monty, pow_secret, verifier_in_range};
 use crate::secret::ClientSecret;
 use crate::secret::EPHEMERAL_BYTES;
 use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
@@ -431,12 +431,9 @@ impl ServerSrp {
         let u = U256::from_be_slice(&u_bytes);
         let u_wide: U3072 = u.resize();
         // S = (A · v^u)^b mod N, constant time in v and b (u is public).
-        let v_u = Zeroizing::new(self.v.pow_amm_bounded_exp(&u_wide, 256));
+        let v_u = Zeroizing::new(pow_secret(&self.v, &u_wide, 256));
         let base = Zeroizing::new(Monty::new(&self.a, &PARAMS).mul(&v_u));
-        let s = Zeroizing::new(
-            base.pow_amm_bounded_exp(&self.b, self.b_bits.bits())
-                .retrieve(),
-        );
+        let s = Zeroizing::new(pow_secret(&base, &self.b, self.b_bits.bits()).retrieve());
         let s_enc = to_java_bytes_secret(&s);
         let key = session_key(&to_java_bytes_vartime(&u_bytes), &s_enc);
         let bytes = Zeroizing::new(signature_bytes(

@@ -28,7 +28,7 @@ use crate::challenge::SrpParameters;
 use crate::declassify::declassify;
 use crate::encoding::{base64_encode, to_java_bytes_secret, to_java_bytes_vartime};
 use crate::error::{Error, Result};
-use crate::group::EphemeralBits;
+use crate::group::{EphemeralBits, pow_secret};
 use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
 use crate::secret::EphemeralKey;
 use crate::timestamp::Timestamp;
@@ -132,10 +132,7 @@ pub(crate) fn premaster(
     let base = Zeroizing::new(Monty::new(b, &PARAMS).sub(&k_v));
     let u_x: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(x));
     let exponent = Zeroizing::new(a.wrapping_add(&u_x.resize::<LIMBS>()));
-    Zeroizing::new(
-        base.pow_amm_bounded_exp(&exponent, a_bits.bits() + 1)
-            .retrieve(),
-    )
+    Zeroizing::new(pow_secret(&base, &exponent, a_bits.bits() + 1).retrieve())
 }
 
 /// `HKDF-SHA256(salt = enc(u), ikm = enc(S), info = "Caldera Derived Key")`, 16 bytes.
