@@ -58,8 +58,9 @@ set +e
 check_rc=$?
 set -e
 check_errors=$(errors "$check_log")
-# The crate's declassification points (src/declassify.rs): call sites counted in the source.
-in_crate=$({ grep -rhE '\b(declassify|verdict)\(' src --include='*.rs' | grep -vE '^[[:space:]]*//|fn ' || true; } | wc -l)
+# The crate's declassification points (src/declassify.rs): call sites counted in the source
+# (outside declassify.rs itself, where `verdict` calls `declassify`).
+in_crate=$({ grep -rhE '\b(declassify|verdict)\(' src --include='*.rs' --exclude=declassify.rs | grep -vE '^[[:space:]]*//|fn ' || true; } | wc -l)
 if [ "$check_rc" -eq 0 ] && [ "${check_errors:-x}" = 0 ]; then
   echo "ctgrind check: PASS: memcheck reported 0 errors in the crate's secret computations" \
     "(no suppression file; $in_crate in-crate declassification points)"
