@@ -728,6 +728,13 @@ fn every_kind_of_service_error_is_typed_with_its_message() {
         assert_eq!(error.kind, kind);
         let short = code.rsplit('#').next().unwrap();
         assert_eq!(error.to_string(), format!("{short}: message of {code}"));
+        // Debug shows the error's name and Cognito's message: both public.
+        assert_eq!(
+            format!("{error:?}"),
+            format!(
+                "ServiceError {{ kind: {kind:?}, code: {code:?}, message: \"message of {code}\" }}"
+            )
+        );
     }
 }
 

@@ -473,6 +473,8 @@ fn user_pool_client_prints_its_ids_but_not_its_secret() {
             "ClientSecret(<redacted>)",
         ],
     );
+    let without = UserPoolConfig::new(POOL, CLIENT_ID, None);
+    assert!(format!("{without:?}").contains("client_secret: None"));
     // The secret is really in use: the SECRET_HASH (public) is the oracle's.
     assert_eq!(
         with_secret.secret_hash(USER),
@@ -941,13 +943,11 @@ fn sign_ins_and_the_user_pool_print_no_secret_and_release_the_password() {
     assert_debug_hides(
         &config,
         &texts(SECRET_TEXTS),
-        &[
-            "UserPoolConfig",
-            POOL,
-            CLIENT_ID,
-            "ClientSecret(<redacted>)",
-        ],
+        &["UserPoolConfig", POOL, CLIENT_ID, "<redacted>"],
     );
+    assert!(format!("{config:?}").contains(r#"client_secret: Some("<redacted>")"#));
+    let without = UserPoolConfig::new(POOL, CLIENT_ID, None);
+    assert!(format!("{without:?}").contains("client_secret: None"));
     let mut pool = UserPool::new(config, StdRng::seed_from_u64(21)).unwrap();
     pool.add_user(USER, &Password::from(PASSWORD), &[ALIAS])
         .unwrap();

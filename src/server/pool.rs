@@ -36,8 +36,8 @@ use crate::group::{Monty, PARAMS};
 use crate::secret::{ClientSecret, Password};
 use crate::srp::hmac_sha256;
 
-/// The settings of a [`UserPool`].
-#[derive(Debug)]
+/// The settings of a [`UserPool`]. `Debug` prints whether there is a client secret, never
+/// the secret.
 #[non_exhaustive]
 pub struct UserPoolConfig {
     /// `UserPoolId`, e.g. `us-east-1_Example`.
@@ -53,6 +53,22 @@ pub struct UserPoolConfig {
     pub session_lifetime_seconds: i64,
     /// How many unanswered challenges the pool keeps; beyond it the oldest is dropped.
     pub max_pending: usize,
+}
+
+impl core::fmt::Debug for UserPoolConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("UserPoolConfig")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("device_tracking", &self.device_tracking)
+            .field("session_lifetime_seconds", &self.session_lifetime_seconds)
+            .field("max_pending", &self.max_pending)
+            .finish()
+    }
 }
 
 impl UserPoolConfig {
