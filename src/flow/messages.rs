@@ -314,13 +314,14 @@ pub(super) fn token_username(token: &str) -> Option<String> {
 }
 
 /// A service error Cognito refused a request with: its kind, and its code and message as
-/// they came. Cognito's messages name no secret.
+/// they came. `Debug` prints all three: `code` is the error's name (e.g.
+/// `CodeMismatchException`), not a verification code, and Cognito's messages name no secret.
 #[derive(Clone, Debug, Eq, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceError {
     /// The typed kind of `code`.
     pub kind: ServiceErrorKind,
-    /// The code as it came, e.g. `NotAuthorizedException`.
+    /// The error's name as it came, e.g. `NotAuthorizedException` (public).
     pub code: String,
     /// Cognito's message, e.g. `Incorrect username or password.`.
     pub message: String,

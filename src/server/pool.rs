@@ -55,8 +55,8 @@ pub struct UserPoolConfig {
     pub max_pending: usize,
 }
 
-impl core::fmt::Debug for UserPoolConfig {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl fmt::Debug for UserPoolConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserPoolConfig")
             .field("pool_id", &self.pool_id)
             .field("client_id", &self.client_id)
