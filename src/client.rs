@@ -78,6 +78,13 @@ impl UserPoolClient {
         &self.client_id
     }
 
+    /// The app client's secret, when it has one: for `GetTokensFromRefreshToken`, which sends
+    /// it as it is ([`ClientSecret::expose_secret`]), or to build the same client again.
+    #[must_use]
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
+    }
+
     /// Whether the app client has a secret.
     #[must_use]
     pub fn has_secret(&self) -> bool {

@@ -87,6 +87,21 @@ secret_string! {
     ClientSecret
 }
 
+impl ClientSecret {
+    /// The secret text, for the one operation that sends it as it is:
+    /// `GetTokensFromRefreshToken`'s `ClientSecret` (every other request carries a
+    /// `SECRET_HASH` instead). Never log or store what this returns.
+    ///
+    /// ```
+    /// use cognito_srp_auth::ClientSecret;
+    /// assert_eq!(ClientSecret::from("clientSecret").expose_secret(), "clientSecret");
+    /// ```
+    #[must_use]
+    pub fn expose_secret(&self) -> &str {
+        self.expose()
+    }
+}
+
 /// The client's private SRP ephemeral `a` together with its public `A = g^a mod N`.
 ///
 /// Create one per sign-in attempt, before the password is needed: [`srp_a`](Self::srp_a) is

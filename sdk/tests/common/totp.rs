@@ -2,7 +2,7 @@
 
 /// RFC 6238 TOTP: HMAC-SHA1 over the 30-second step counter, 6 digits. The secret is base32
 /// (case-insensitive, as authenticator apps read it).
-pub fn totp(secret_base32: &str) -> String {
+pub(crate) fn totp(secret_base32: &str) -> String {
     use hmac::{KeyInit, Mac};
     let mut bits: u64 = 0;
     let mut count = 0;
