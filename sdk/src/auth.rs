@@ -9,9 +9,9 @@ use std::time::SystemTime;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::DeviceType;
 use cognito_srp_auth::{
-    Answer, AuthParameters, ClientSecret, DeviceToConfirm, Flow, Password, Question, Request,
-    RequestContext, ServerAnswer, ServiceError, ServiceErrorKind, SignIn, SignedIn, Step,
-    Timestamp, UserPoolClient,
+    Answer, AuthParameters, ClientSecret, DeviceSecretVerifierConfig, DeviceToConfirm, Flow,
+    Password, Question, Request, RequestContext, ServerAnswer, ServiceError, ServiceErrorKind,
+    SignIn, SignedIn, Step, Timestamp, UserPoolClient,
 };
 use zeroize::Zeroizing;
 
@@ -215,27 +215,28 @@ impl<T: Transport> Authenticator<T> {
         )
     }
 
-    /// `ConfirmDevice` for a device a sign-in registered, named `device_name`; then, when the
-    /// pool lets the user choose (`UserConfirmationNecessary`) and `remember` is true,
-    /// `UpdateDeviceStatus` to remembered. Returns whether the user had the choice.
+    /// `ConfirmDevice` for a device a sign-in registered (its key and
+    /// `DeviceSecretVerifierConfig`, from [`DeviceToConfirm`]), named `device_name`; then,
+    /// when the pool lets the user choose (`UserConfirmationNecessary`) and `remember` is
+    /// true, `UpdateDeviceStatus` to remembered. Returns whether the user had the choice.
     ///
     /// # Errors
     /// [`Error::Refused`] or a transport error of either call.
     pub async fn confirm_device(
         &self,
         access_token: &str,
-        device: &DeviceToConfirm,
+        device_key: &str,
+        config: &DeviceSecretVerifierConfig,
         device_name: Option<&str>,
         remember: bool,
     ) -> Result<bool, Error> {
-        let key = device.device.device_key();
         let necessary = self
             .transport
-            .confirm_device(access_token, key, &device.config, device_name)
+            .confirm_device(access_token, device_key, config, device_name)
             .await?;
         if necessary && remember {
             self.transport
-                .update_device_status(access_token, key, true)
+                .update_device_status(access_token, device_key, true)
                 .await?;
         }
         Ok(necessary)
@@ -463,10 +464,10 @@ impl<'a, T: Transport> SignInBuilder<'a, T> {
             machine = machine.admin();
         }
         let mut store = store;
-        if let Some(store) = store.as_deref_mut() {
-            if let Some(device) = store.load()? {
-                machine = machine.with_device(device);
-            }
+        if let Some(store) = store.as_deref_mut()
+            && let Some(device) = store.load()?
+        {
+            machine = machine.with_device(device);
         }
         let (mut signed_in, set) = auth.drive(&mut machine, &username, handler).await?;
         let set = set.ok_or(Error::MissingField {
@@ -484,20 +485,17 @@ impl<'a, T: Transport> SignInBuilder<'a, T> {
             .take()
             .map(Error::SignIn);
         if let Some(store) = store {
-            if signed_in.forget_stored_device {
-                if let Err(e) = store.remove() {
-                    device_error = Some(e.into());
-                }
+            if signed_in.forget_stored_device
+                && let Err(e) = store.remove()
+            {
+                device_error = Some(e.into());
             }
             if let Some(new) = signed_in.new_device.take() {
                 let kept = auth
                     .keep_device(&tokens, &new, store, device_name.as_deref(), remember)
                     .await;
-                match kept {
-                    Ok(()) => {}
-                    Err(e) => {
-                        device_error = Some(e);
-                    }
+                if let Err(e) = kept {
+                    device_error = Some(e);
                 }
             }
         }
@@ -625,8 +623,14 @@ impl<T: Transport> Authenticator<T> {
         device_name: Option<&str>,
         remember: bool,
     ) -> Result<(), Error> {
-        self.confirm_device(tokens.access_token(), new, device_name, remember)
-            .await?;
+        self.confirm_device(
+            tokens.access_token(),
+            new.device.device_key(),
+            &new.config,
+            device_name,
+            remember,
+        )
+        .await?;
         store.save(&new.device)?;
         Ok(())
     }

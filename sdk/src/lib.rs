@@ -54,6 +54,6 @@ pub use transport::{Reply, TokenSet, Transport};
 /// The core crate, for what this crate does not re-export.
 pub use cognito_srp_auth;
 pub use cognito_srp_auth::{
-    Answer, ClientSecret, CodeChallenge, FirstFactor, Flow, Password, Question, RememberedDevice,
-    ServiceError, ServiceErrorKind, UserPoolClient,
+    Answer, ClientSecret, CodeChallenge, DeviceSecretVerifierConfig, FirstFactor, Flow, Password,
+    Question, RememberedDevice, ServiceError, ServiceErrorKind, UserPoolClient,
 };

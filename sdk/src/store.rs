@@ -246,10 +246,10 @@ impl DeviceStore for FileDeviceStore {
         }
         // The rename is durable once the directory is synced (where directories can be
         // opened; not on Windows).
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(dir) = fs::File::open(dir) {
-                let _ = dir.sync_all();
-            }
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(dir) = fs::File::open(dir)
+        {
+            let _ = dir.sync_all();
         }
         Ok(())
     }

@@ -99,6 +99,61 @@ impl std::fmt::Debug for TokenSet {
 /// AWS SDK ([`Client`]), or another server (a test double, `cognito-srp-auth`'s offline
 /// pool). Only [`send`](Self::send) is required; every other operation answers
 /// [`Error::Unsupported`] unless implemented.
+///
+/// A whole sign-in against `cognito-srp-auth`'s offline pool (feature `server`), which
+/// verifies the SRP claim and `SECRET_HASH` as Cognito does:
+///
+/// ```
+/// use std::sync::Mutex;
+/// use cognito_srp_auth::server::{UserPool, UserPoolConfig};
+/// use cognito_srp_auth::{Request, ServerAnswer};
+/// use cognito_srp_auth_sdk::{
+///     Authenticator, ClientSecret, Error, NoPrompts, Password, Reply, ServiceErrorKind,
+///     TokenSet, Transport, UserPoolClient,
+/// };
+///
+/// struct Offline(Mutex<UserPool<rand::rngs::StdRng>>);
+///
+/// impl Transport for Offline {
+///     async fn send(&self, request: &Request) -> Result<Reply, Error> {
+///         let answer = self.0.lock().unwrap().handle(request, chrono::Utc::now());
+///         Ok(match &answer {
+///             ServerAnswer::Authenticated { access_token, .. } => {
+///                 let mut tokens = TokenSet::default();
+///                 tokens.access_token = access_token.clone().map(Into::into);
+///                 tokens.expires_in = 3600;
+///                 Reply::authenticated(answer, tokens)
+///             }
+///             _ => Reply::new(answer),
+///         })
+///     }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use rand::SeedableRng as _;
+/// let config = UserPoolConfig::new("us-east-1_Demo", "app", Some(ClientSecret::from("s3cret")));
+/// let mut pool = UserPool::new(config, rand::rngs::StdRng::seed_from_u64(7))?;
+/// pool.add_user("alice-id", &Password::from("Alice-Pass-1!"), &["alice@example.com"])?;
+/// let client = UserPoolClient::new("us-east-1_Demo", "app")?
+///     .with_client_secret(ClientSecret::from("s3cret"));
+/// let auth = Authenticator::new(Offline(Mutex::new(pool)), client);
+///
+/// tokio::runtime::Runtime::new()?.block_on(async {
+///     let tokens = auth
+///         .sign_in("alice@example.com", Password::from("Alice-Pass-1!"))
+///         .run(&mut NoPrompts)
+///         .await?;
+///     assert_eq!(tokens.username(), "alice-id");
+///     let refused = auth
+///         .sign_in("alice@example.com", Password::from("wrong"))
+///         .run(&mut NoPrompts)
+///         .await
+///         .unwrap_err();
+///     assert_eq!(refused.kind(), Some(ServiceErrorKind::NotAuthorized));
+///     Ok(())
+/// })
+/// # }
+/// ```
 pub trait Transport: Send + Sync {
     /// Send `InitiateAuth` / `RespondToAuthChallenge` (or their `Admin…` variants, when the
     /// request's context names a pool). A service error is an `Ok` reply with

@@ -4,6 +4,14 @@
 //! `MFA_SETUP`, which it never issues, in `moto.rs`; the device operations it lacks in
 //! `recorded.rs`.
 
+// Test code: a failed expectation is the test failing.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "common/totp.rs"]
 mod totp;
 
@@ -193,7 +201,7 @@ async fn correct_password_gets_tokens_and_wrong_password_is_refused() {
 }
 
 /// The case both earlier Rust crates fail: sign in by email alias through an app client with a
-/// secret (SECRET_HASH over the alias in InitiateAuth, over the internal name afterwards),
+/// secret (`SECRET_HASH` over the alias in `InitiateAuth`, over the internal name afterwards),
 /// through the plain and the `Admin…` operations.
 #[tokio::test]
 async fn email_alias_with_client_secret_plain_and_admin() {
@@ -362,7 +370,7 @@ async fn secret_hash_is_enforced() {
 }
 
 /// MFA after SRP: the user sets up TOTP, then every sign-in answers `SOFTWARE_TOKEN_MFA`
-/// through the handler, with the internal name and SECRET_HASH; a wrong code is refused.
+/// through the handler, with the internal name and `SECRET_HASH`; a wrong code is refused.
 #[tokio::test]
 async fn totp_mfa_after_srp() {
     let sdk = sdk().await;

@@ -9,6 +9,14 @@
 //! `MFAS_CAN_SETUP` as a Python list (`['SOFTWARE_TOKEN_MFA']`) where Cognito sends JSON
 //! (`["SOFTWARE_TOKEN_MFA"]`), which the crate rightly refuses.
 
+// Test code: a failed expectation is the test failing.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "common/totp.rs"]
 mod totp;
 
@@ -31,8 +39,10 @@ struct Moto(Client);
 impl Transport for Moto {
     async fn send(&self, request: &Request) -> Result<Reply, Error> {
         let mut reply = Transport::send(&self.0, request).await?;
-        if let ServerAnswer::Challenge(c) = &mut reply.answer {
-            if c.name == "MFA_SETUP" {
+        if let ServerAnswer::Challenge(c) = &mut reply.answer
+            && c.name == "MFA_SETUP"
+        {
+            {
                 let mut parameters = c.parameters.clone();
                 if let Some(list) = parameters.get_mut("MFAS_CAN_SETUP") {
                     *list = list.replace('\'', "\"");

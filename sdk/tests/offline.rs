@@ -5,6 +5,14 @@
 //! `DEVICE_PASSWORD_VERIFIER`; refresh names the device; a device the pool forgot is dropped
 //! and replaced; forgetting the stored device empties the file.
 
+// Test code: a failed expectation is the test failing.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::Mutex;
 
 use cognito_srp_auth::server::{UserPool, UserPoolConfig};

@@ -21,7 +21,7 @@ pub(crate) fn totp(secret_base32: &str) -> String {
         count += 5;
         if count >= 8 {
             count -= 8;
-            key.push((bits >> count) as u8);
+            key.push(u8::try_from(bits >> count).expect("below 2^8"));
             bits &= (1 << count) - 1;
         }
     }
