@@ -624,7 +624,13 @@ impl<R: TryCryptoRng> SignIn<R> {
         now: &Timestamp,
     ) -> Result<Step> {
         let lookup = |name: &str| challenge.parameters.get(name).map(String::as_str);
-        if let Some(name) = optional(&lookup, param::USERNAME)?.filter(|n| !n.is_empty()) {
+        // The internal name: the challenge's `USERNAME`, or `USER_ID_FOR_SRP` when it has none
+        // (`MFA_SETUP` and the MFA challenges after `USER_PASSWORD_AUTH` carry only that).
+        let username = match optional(&lookup, param::USERNAME)?.filter(|n| !n.is_empty()) {
+            Some(name) => Some(name),
+            None => optional(&lookup, param::USER_ID_FOR_SRP)?.filter(|n| !n.is_empty()),
+        };
+        if let Some(name) = username {
             self.internal_username = Some(String::from(name));
         }
         let session = challenge.session.clone();

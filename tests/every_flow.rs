@@ -807,3 +807,71 @@ fn new_password_required_checks_the_required_attributes_before_sending() {
         ],
     );
 }
+
+/// `MFA_SETUP` (TOTP, then email) after `USER_PASSWORD_AUTH` by an alias: the challenge names
+/// the user only in `USER_ID_FOR_SRP`, and the response's `USERNAME` and `SECRET_HASH` are
+/// that internal name, not the alias typed; so is the signed-in user name.
+#[test]
+fn mfa_setup_names_the_user_of_user_id_for_srp() {
+    for email in [false, true] {
+        let mut sign_in = SignIn::new(secret_client(), TYPED, Password::from(PASSWORD))
+            .with_flow(Flow::UserPassword);
+        expect(
+            sign_in.start().unwrap(),
+            "InitiateAuth",
+            "USER_PASSWORD_AUTH",
+            None,
+            &[
+                ("USERNAME", TYPED),
+                ("PASSWORD", PASSWORD),
+                ("SECRET_HASH", &hash(TYPED)),
+            ],
+        );
+        let options = if email {
+            r#"["EMAIL_OTP"]"#
+        } else {
+            r#"["SOFTWARE_TOKEN_MFA"]"#
+        };
+        let setup = challenge(
+            "MFA_SETUP",
+            map([("MFAS_CAN_SETUP", options), ("USER_ID_FOR_SRP", "carol-id")]),
+            Some("s1"),
+        );
+        let Step::Ask(Question::MfaSetup {
+            options: offered,
+            session,
+        }) = sign_in.handle(setup, &now_of_any()).unwrap()
+        else {
+            panic!("MFA_SETUP is a question")
+        };
+        assert_eq!(session.as_deref(), Some("s1"));
+        let (answer, session, extra) = if email {
+            assert_eq!(offered, ["EMAIL_OTP"]);
+            let answer = Answer::MfaSetupEmail {
+                email: "carol@example.com".into(),
+            };
+            (answer, "s1", Some(("EMAIL", "carol@example.com")))
+        } else {
+            assert_eq!(offered, ["SOFTWARE_TOKEN_MFA"]);
+            let answer = Answer::MfaSetupTotp {
+                session: "verified".into(),
+            };
+            (answer, "verified", None)
+        };
+        let mut pairs = vec![("USERNAME", "carol-id")];
+        pairs.extend(extra);
+        let carol = hash("carol-id");
+        pairs.push(("SECRET_HASH", &carol));
+        expect(
+            sign_in.answer(answer).unwrap(),
+            "RespondToAuthChallenge",
+            "MFA_SETUP",
+            Some(session),
+            &pairs,
+        );
+        let end = sign_in
+            .handle(ServerAnswer::authenticated(None, None), &now_of_any())
+            .unwrap();
+        assert_eq!(done(end).username, "carol-id");
+    }
+}

@@ -482,3 +482,235 @@ async fn a_silent_server_is_a_timeout() {
     assert!(err.to_string().starts_with("timed out"), "{err}");
     held.abort();
 }
+
+/// The body of a `RespondToAuthChallenge` of this app client (with its secret).
+fn respond(challenge: &str, session: &str, responses: Value) -> (String, Value) {
+    (
+        "RespondToAuthChallenge".to_owned(),
+        json!({
+            "ClientId": CLIENT,
+            "ChallengeName": challenge,
+            "Session": session,
+            "ChallengeResponses": responses,
+        }),
+    )
+}
+
+fn secret_hash(name: &str) -> String {
+    cognito_srp_auth::secret_hash(name, CLIENT, &ClientSecret::from(SECRET))
+}
+
+fn password_auth(name: &str) -> (String, Value) {
+    (
+        "InitiateAuth".to_owned(),
+        json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": CLIENT,
+            "AuthParameters": {
+                "USERNAME": name,
+                "PASSWORD": "Erin-Pass-1!",
+                "SECRET_HASH": secret_hash(name),
+            },
+        }),
+    )
+}
+
+fn mfa_setup(options: &str) -> Value {
+    json!({
+        "ChallengeName": "MFA_SETUP",
+        "Session": "session-1",
+        "ChallengeParameters": { "MFAS_CAN_SETUP": options, "USER_ID_FOR_SRP": "erin-id" },
+    })
+}
+
+/// `MFA_SETUP` with TOTP inside a sign-in, as the SDK sends it: `AssociateSoftwareToken` with
+/// the challenge's session, the handler's code to `VerifySoftwareToken`, and `MFA_SETUP`
+/// answered with the session that returned (`USERNAME` and `SECRET_HASH` over the internal
+/// name).
+#[tokio::test]
+async fn mfa_setup_with_totp_sends_associate_verify_and_the_verified_session() {
+    let (auth, replay) = recorded(
+        &[
+            (200, mfa_setup("[\"SOFTWARE_TOKEN_MFA\"]")),
+            (
+                200,
+                json!({ "SecretCode": "JBSWY3DPEHPK3PXP", "Session": "session-2" }),
+            ),
+            (200, json!({ "Status": "SUCCESS", "Session": "session-3" })),
+            (200, authentication_result(Some("refresh-1"))),
+        ],
+        true,
+    );
+    let mut prompts = Vec::new();
+    let tokens = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .flow(cognito_srp_auth_sdk::Flow::UserPassword)
+        .run(&mut |prompt: cognito_srp_auth_sdk::Prompt| {
+            let answer = match &prompt {
+                cognito_srp_auth_sdk::Prompt::TotpSetup(setup) => {
+                    prompts.push(setup.uri().to_owned());
+                    Ok(cognito_srp_auth_sdk::Answer::Code("123456".to_owned()))
+                }
+                other => Err(format!("unexpected {other:?}").into()),
+            };
+            std::future::ready(answer)
+        })
+        .await
+        .expect("sign-in through MFA_SETUP");
+    assert_eq!(
+        prompts,
+        [format!(
+            "otpauth://totp/{POOL}:erin%40example.com?secret=JBSWY3DPEHPK3PXP&issuer={POOL}\
+             &algorithm=SHA1&digits=6&period=30"
+        )]
+    );
+    assert_eq!(tokens.username(), "erin-id");
+    assert_eq!(tokens.refresh_token(), Some("refresh-1"));
+    assert_eq!(
+        sent(&replay),
+        [
+            password_auth("erin@example.com"),
+            (
+                "AssociateSoftwareToken".to_owned(),
+                json!({ "Session": "session-1" })
+            ),
+            (
+                "VerifySoftwareToken".to_owned(),
+                json!({ "Session": "session-2", "UserCode": "123456" })
+            ),
+            respond(
+                "MFA_SETUP",
+                "session-3",
+                json!({ "USERNAME": "erin-id", "SECRET_HASH": secret_hash("erin-id") })
+            ),
+        ]
+    );
+}
+
+/// `MFA_SETUP` offering TOTP and email: the handler chooses email, gives the address, and
+/// answers the `EMAIL_OTP` code that follows.
+#[tokio::test]
+async fn mfa_setup_with_email_when_the_user_chooses_it() {
+    let (auth, replay) = recorded(
+        &[
+            (200, mfa_setup("[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]")),
+            (
+                200,
+                json!({
+                    "ChallengeName": "EMAIL_OTP",
+                    "Session": "session-2",
+                    "ChallengeParameters": {
+                        "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+                        "CODE_DELIVERY_DESTINATION": "e***@e***",
+                        "USERNAME": "erin-id",
+                    },
+                }),
+            ),
+            (200, authentication_result(Some("refresh-1"))),
+        ],
+        true,
+    );
+    let mut asked = Vec::new();
+    let tokens = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .flow(cognito_srp_auth_sdk::Flow::UserPassword)
+        .run(&mut |prompt: cognito_srp_auth_sdk::Prompt| {
+            use cognito_srp_auth_sdk::{Answer, Prompt, Question};
+            asked.push(prompt.name());
+            let answer = match prompt {
+                Prompt::ChooseMfaSetup { options } => {
+                    assert_eq!(options, ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]);
+                    Ok(Answer::MfaType("EMAIL_OTP".to_owned()))
+                }
+                Prompt::EmailMfaSetup => Ok(Answer::MfaSetupEmail {
+                    email: "erin@example.com".to_owned(),
+                }),
+                Prompt::Question(Question::Code { .. }) => Ok(Answer::Code("87654321".to_owned())),
+                other => Err(format!("unexpected {other:?}").into()),
+            };
+            std::future::ready(answer)
+        })
+        .await
+        .expect("sign-in through MFA_SETUP with email");
+    assert_eq!(
+        asked,
+        [
+            "which MFA to set up",
+            "an email address for MFA",
+            "a one-time code"
+        ]
+    );
+    assert_eq!(tokens.username(), "erin-id");
+    let hash = secret_hash("erin-id");
+    assert_eq!(
+        sent(&replay),
+        [
+            password_auth("erin@example.com"),
+            respond(
+                "MFA_SETUP",
+                "session-1",
+                json!({ "USERNAME": "erin-id", "SECRET_HASH": hash, "EMAIL": "erin@example.com" })
+            ),
+            respond(
+                "EMAIL_OTP",
+                "session-2",
+                json!({ "USERNAME": "erin-id", "SECRET_HASH": hash, "EMAIL_OTP_CODE": "87654321" })
+            ),
+        ]
+    );
+}
+
+/// `MFA_SETUP` offering only SMS (which needs a phone number set beforehand) stops with a
+/// typed error; an answer of the wrong kind to the TOTP prompt too, before
+/// `VerifySoftwareToken`.
+#[tokio::test]
+async fn mfa_setup_that_cannot_be_carried_out_is_a_typed_error() {
+    let (auth, replay) = recorded(&[(200, mfa_setup("[\"SMS_MFA\"]"))], true);
+    let err = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .flow(cognito_srp_auth_sdk::Flow::UserPassword)
+        .run(&mut NoPrompts)
+        .await
+        .expect_err("SMS only");
+    assert!(matches!(err, Error::MfaSetupUnavailable), "{err:?}");
+    assert_eq!(sent(&replay).len(), 1);
+
+    let (auth, replay) = recorded(
+        &[
+            (200, mfa_setup("[\"SOFTWARE_TOKEN_MFA\"]")),
+            (
+                200,
+                json!({ "SecretCode": "JBSWY3DPEHPK3PXP", "Session": "session-2" }),
+            ),
+        ],
+        true,
+    );
+    let err = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .flow(cognito_srp_auth_sdk::Flow::UserPassword)
+        .run(&mut |_| {
+            std::future::ready(Ok(cognito_srp_auth_sdk::Answer::MfaType(
+                "SOFTWARE_TOKEN_MFA".to_owned(),
+            )))
+        })
+        .await
+        .expect_err("not a code");
+    assert!(
+        matches!(err, Error::SignIn(cognito_srp_auth::Error::AnswerMismatch)),
+        "{err:?}"
+    );
+    assert_eq!(sent(&replay).len(), 2);
+
+    // The handler's own failure stops the sign-in with its message.
+    let (auth, _) = recorded(&[(200, mfa_setup("[\"EMAIL_OTP\"]"))], true);
+    let err = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .flow(cognito_srp_auth_sdk::Flow::UserPassword)
+        .run(&mut NoPrompts)
+        .await
+        .expect_err("NoPrompts answers nothing");
+    assert_eq!(
+        err.to_string(),
+        "handler: the sign-in asked an email address for MFA, and this handler answers nothing"
+    );
+}
