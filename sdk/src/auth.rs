@@ -132,9 +132,7 @@ impl<T: Transport> Authenticator<T> {
     /// [`Error::MissingField`] when `tokens` has no refresh token; [`Error::Refused`] when
     /// Cognito refuses (an expired or revoked token is `NotAuthorized`); transport errors.
     pub async fn refresh(&self, tokens: &Tokens) -> Result<Tokens, Error> {
-        let refresh_token = tokens.refresh_token().ok_or(Error::MissingField {
-            name: "RefreshToken",
-        })?;
+        let refresh_token = refresh_token_of(tokens)?;
         self.refresh_token_auth(tokens.username(), refresh_token, tokens.device_key())
             .await
     }
@@ -178,9 +176,7 @@ impl<T: Transport> Authenticator<T> {
     /// # Errors
     /// As [`refresh`](Self::refresh).
     pub async fn refresh_rotating(&self, tokens: &Tokens) -> Result<Tokens, Error> {
-        let refresh_token = tokens.refresh_token().ok_or(Error::MissingField {
-            name: "RefreshToken",
-        })?;
+        let refresh_token = refresh_token_of(tokens)?;
         self.get_tokens_from_refresh_token(tokens.username(), refresh_token, tokens.device_key())
             .await
     }
@@ -295,6 +291,13 @@ impl<T: Transport> Authenticator<T> {
         store.remove()?;
         Ok(true)
     }
+}
+
+/// The refresh token of `tokens`, or the error that says there is none.
+fn refresh_token_of(tokens: &Tokens) -> Result<&str, Error> {
+    tokens.refresh_token().ok_or(Error::MissingField {
+        name: "RefreshToken",
+    })
 }
 
 /// Answers what only the user can, during a sign-in: codes, a new password, a custom

@@ -358,6 +358,23 @@ fn reply(out: Output) -> Reply {
     Reply::new(ServerAnswer::Challenge(challenge))
 }
 
+/// The request fields the four sign-in operations share: the plain operations take
+/// `UserContextData`, the `Admin…` ones `ContextData`.
+macro_rules! with_extras {
+    ($builder:expr, $x:ident, plain) => {
+        $builder
+            .set_client_metadata($x.client_metadata)
+            .set_analytics_metadata($x.analytics)
+            .set_user_context_data($x.user_context)
+    };
+    ($builder:expr, $x:ident, admin) => {
+        $builder
+            .set_client_metadata($x.client_metadata)
+            .set_analytics_metadata($x.analytics)
+            .set_context_data($x.context)
+    };
+}
+
 /// A service error as the state machine's answer; any other SDK error as [`Error`].
 fn refusal<E, R>(
     err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
@@ -383,64 +400,56 @@ impl Transport for Client {
     async fn send(&self, request: &Request) -> Result<Reply, Error> {
         let x = extras(request.context());
         let client_id = &request.context().client_id;
-        let pool = request.context().user_pool_id.as_deref();
-        match (request, pool) {
-            (Request::InitiateAuth(r), None) => self
-                .initiate_auth()
-                .auth_flow(AuthFlowType::from(r.auth_parameters.auth_flow()))
-                .client_id(client_id)
-                .set_auth_parameters(Some(to_map(r.auth_parameters.iter())))
-                .set_client_metadata(x.client_metadata)
-                .set_analytics_metadata(x.analytics)
-                .set_user_context_data(x.user_context)
-                .send()
-                .await
-                .map_or_else(refusal, |o| {
-                    Ok(reply(output!(o, with_available_challenges)))
-                }),
-            (Request::InitiateAuth(r), Some(pool)) => self
-                .admin_initiate_auth()
-                .user_pool_id(pool)
-                .auth_flow(AuthFlowType::from(r.auth_parameters.auth_flow()))
-                .client_id(client_id)
-                .set_auth_parameters(Some(to_map(r.auth_parameters.iter())))
-                .set_client_metadata(x.client_metadata)
-                .set_analytics_metadata(x.analytics)
-                .set_context_data(x.context)
-                .send()
-                .await
-                .map_or_else(refusal, |o| {
-                    Ok(reply(output!(o, with_available_challenges)))
-                }),
-            (Request::RespondToAuthChallenge(r), None) => self
-                .respond_to_auth_challenge()
-                .client_id(client_id)
-                .challenge_name(ChallengeNameType::from(
-                    r.challenge_responses.challenge_name(),
-                ))
-                .set_challenge_responses(Some(to_map(r.challenge_responses.iter())))
-                .set_session(r.session.clone())
-                .set_client_metadata(x.client_metadata)
-                .set_analytics_metadata(x.analytics)
-                .set_user_context_data(x.user_context)
-                .send()
-                .await
-                .map_or_else(refusal, |o| Ok(reply(output!(o)))),
-            (Request::RespondToAuthChallenge(r), Some(pool)) => self
-                .admin_respond_to_auth_challenge()
-                .user_pool_id(pool)
-                .client_id(client_id)
-                .challenge_name(ChallengeNameType::from(
-                    r.challenge_responses.challenge_name(),
-                ))
-                .set_challenge_responses(Some(to_map(r.challenge_responses.iter())))
-                .set_session(r.session.clone())
-                .set_client_metadata(x.client_metadata)
-                .set_analytics_metadata(x.analytics)
-                .set_context_data(x.context)
-                .send()
-                .await
-                .map_or_else(refusal, |o| Ok(reply(output!(o)))),
+        match (request, request.context().user_pool_id.as_deref()) {
+            (Request::InitiateAuth(r), pool) => {
+                let flow = AuthFlowType::from(r.auth_parameters.auth_flow());
+                let parameters = Some(to_map(r.auth_parameters.iter()));
+                match pool {
+                    None => with_extras!(self.initiate_auth(), x, plain)
+                        .auth_flow(flow)
+                        .client_id(client_id)
+                        .set_auth_parameters(parameters)
+                        .send()
+                        .await
+                        .map_or_else(refusal, |o| {
+                            Ok(reply(output!(o, with_available_challenges)))
+                        }),
+                    Some(pool) => with_extras!(self.admin_initiate_auth(), x, admin)
+                        .user_pool_id(pool)
+                        .auth_flow(flow)
+                        .client_id(client_id)
+                        .set_auth_parameters(parameters)
+                        .send()
+                        .await
+                        .map_or_else(refusal, |o| {
+                            Ok(reply(output!(o, with_available_challenges)))
+                        }),
+                }
+            }
+            (Request::RespondToAuthChallenge(r), pool) => {
+                let name = ChallengeNameType::from(r.challenge_responses.challenge_name());
+                let responses = Some(to_map(r.challenge_responses.iter()));
+                let session = r.session.clone();
+                match pool {
+                    None => with_extras!(self.respond_to_auth_challenge(), x, plain)
+                        .client_id(client_id)
+                        .challenge_name(name)
+                        .set_challenge_responses(responses)
+                        .set_session(session)
+                        .send()
+                        .await
+                        .map_or_else(refusal, |o| Ok(reply(output!(o)))),
+                    Some(pool) => with_extras!(self.admin_respond_to_auth_challenge(), x, admin)
+                        .user_pool_id(pool)
+                        .client_id(client_id)
+                        .challenge_name(name)
+                        .set_challenge_responses(responses)
+                        .set_session(session)
+                        .send()
+                        .await
+                        .map_or_else(refusal, |o| Ok(reply(output!(o)))),
+                }
+            }
         }
     }
 

@@ -12,6 +12,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/emulator.rs"]
+mod emulator;
 #[path = "common/totp.rs"]
 mod totp;
 
@@ -42,15 +44,7 @@ fn unique(prefix: &str) -> String {
 }
 
 async fn sdk() -> Client {
-    let endpoint = std::env::var("MINISTACK_ENDPOINT")
-        .expect("MINISTACK_ENDPOINT must name a running ministack (bash .ci/run starts one)");
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("test", "test", None, None, "ministack"))
-        .load()
-        .await;
-    Client::new(&config)
+    emulator::sdk("MINISTACK_ENDPOINT").await
 }
 
 /// A pool (optionally with email as an alias) and an app client (optionally with a secret).

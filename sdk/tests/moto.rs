@@ -17,11 +17,12 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/emulator.rs"]
+mod emulator;
 #[path = "common/totp.rs"]
 mod totp;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
     ExplicitAuthFlowsType, MessageActionType, SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
@@ -72,15 +73,7 @@ impl Transport for Moto {
 }
 
 async fn sdk() -> Client {
-    let endpoint = std::env::var("MOTO_ENDPOINT")
-        .expect("MOTO_ENDPOINT must name a running moto server (bash .ci/run starts one)");
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .load()
-        .await;
-    Client::new(&config)
+    emulator::sdk("MOTO_ENDPOINT").await
 }
 
 /// A pool with MFA on (TOTP), an app client for SRP and a confirmed user who has no TOTP yet.
