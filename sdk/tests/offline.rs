@@ -247,3 +247,55 @@ async fn operations_a_transport_lacks_are_typed_errors() {
         "the transport does not implement ListDevices"
     );
 }
+
+/// No `Debug` or `Display` of this crate prints the client secret, a token, a session or the
+/// device password: the authenticator, the tokens, a reply, the stores and the errors.
+#[tokio::test]
+async fn nothing_secret_is_printed() {
+    let auth = Authenticator::new(Offline::new(), client());
+    let mut store = cognito_srp_auth_sdk::MemoryDeviceStore::new();
+    let tokens = auth
+        .sign_in("erin@example.com", Password::from("Erin-Pass-1!"))
+        .device_store(&mut store)
+        .run(&mut NoPrompts)
+        .await
+        .expect("sign-in");
+    let device = store.load().expect("load").expect("a device");
+    let storage = device.to_storage_string();
+    let device_password = storage.rsplit(' ').next().expect("the password field");
+    let refresh = tokens.refresh_token().expect("a refresh token").to_owned();
+    let mut set = TokenSet::default();
+    set.access_token = Some(Zeroizing::new(tokens.access_token().to_owned()));
+    set.refresh_token = Some(Zeroizing::new(refresh.clone()));
+    let printed = [
+        format!("{auth:?}"),
+        format!("{tokens:?}"),
+        format!("{tokens:#?}"),
+        format!("{store:?}"),
+        format!(
+            "{:?}",
+            Reply::new(ServerAnswer::authenticated(
+                None,
+                Some(tokens.access_token())
+            ))
+        ),
+        format!("{set:?}"),
+        format!("{device:?}"),
+    ];
+    for text in &printed {
+        for secret in [
+            SECRET,
+            tokens.access_token(),
+            &refresh,
+            device_password,
+            "Erin-Pass-1!",
+        ] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+    assert!(
+        printed[1].contains("username: \"erin-id\""),
+        "{}",
+        printed[1]
+    );
+}
