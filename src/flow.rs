@@ -61,8 +61,17 @@ pub enum Flow {
 }
 
 impl Flow {
-    /// Whether the flow needs the user's password before `InitiateAuth`.
-    fn needs_password(self) -> bool {
+    /// Whether the flow needs the user's password before `InitiateAuth` (a flow that does
+    /// not may still ask for it later, as [`Question::Password`]).
+    ///
+    /// ```
+    /// use cognito_srp_auth::{FirstFactor, Flow};
+    /// assert!(Flow::UserSrp.needs_password());
+    /// assert!(!Flow::CustomAuth.needs_password());
+    /// assert!(!Flow::UserAuth { preferred: Some(FirstFactor::EmailOtp) }.needs_password());
+    /// ```
+    #[must_use]
+    pub fn needs_password(self) -> bool {
         match self {
             Self::UserSrp | Self::UserPassword | Self::CustomAuthWithSrp => true,
             Self::CustomAuth => false,
