@@ -8,7 +8,8 @@
 //!   signature compared in constant time).
 //! - [`verify_secret_hash`]: Cognito's `SECRET_HASH` check.
 //! - [`UserPool`]: a small offline user pool that answers the requests of a
-//!   [`SignIn`](crate::SignIn).
+//!   [`SignIn`](crate::SignIn) ([`UserPool::handle`]), and Cognito's JSON API
+//!   ([`UserPool::handle_json`]: operation name and body in, [`JsonAnswer`] out).
 //!
 //! `b`, `v`, `v^u`, `S` and the session key get the same constant-time arithmetic and wiping
 //! as the client's secrets.
@@ -27,7 +28,9 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-pub use pool::{CustomAuth, CustomStep, UserPool, UserPoolConfig};
+pub use pool::{
+    CustomAuth, CustomStep, JsonAnswer, MAX_JSON_BODY, TokenSigner, UserPool, UserPoolConfig,
+};
 
 use crate::challenge::{ServerPublic, max_len, param};
 use crate::client::pool_name;
@@ -385,6 +388,17 @@ impl ServerSrp {
     /// - [`Error::IllegalScrambler`]: `u = 0`.
     pub fn verify<'a>(
         self,
+        responses: impl Fn(&str) -> Option<&'a str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.check(responses, now)
+    }
+
+    /// [`verify`](Self::verify) without consuming the exchange: the pool keeps an exchange
+    /// whose claim verified when it refuses the request for another reason (a device it does
+    /// not know), so that the same claim can be sent again.
+    pub(crate) fn check<'a>(
+        &self,
         responses: impl Fn(&str) -> Option<&'a str>,
         now: DateTime<Utc>,
     ) -> Result<()> {

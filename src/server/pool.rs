@@ -5,11 +5,13 @@
 //! (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SELECT_CHALLENGE`), device SRP, and
 //! `REFRESH_TOKEN_AUTH`.
 //!
-//! - this file: the pool, its settings, users, devices, refresh tokens and unanswered
-//!   challenges;
-//! - [`answers`]: one handler per request kind.
+//! - this file: the pool, its settings, app clients, users, devices, refresh tokens, tokens
+//!   and unanswered challenges;
+//! - [`answers`]: one handler per request kind;
+//! - [`json`]: the pool on the wire ([`UserPool::handle_json`]).
 
 mod answers;
+mod json;
 
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
@@ -35,6 +37,7 @@ use crate::flow::{Challenge, NewDeviceMetadata, Request, ServerAnswer};
 use crate::group::{Monty, PARAMS};
 use crate::secret::{ClientSecret, Password};
 use crate::srp::hmac_sha256;
+pub use json::{JsonAnswer, MAX_JSON_BODY};
 
 /// The settings of a [`UserPool`]. `Debug` prints whether there is a client secret, never
 /// the secret.
@@ -42,9 +45,9 @@ use crate::srp::hmac_sha256;
 pub struct UserPoolConfig {
     /// `UserPoolId`, e.g. `us-east-1_Example`.
     pub pool_id: String,
-    /// The one app client's id.
+    /// The first app client's id (add more with [`UserPool::add_client`]).
     pub client_id: String,
-    /// The app client's secret, if it has one.
+    /// The first app client's secret, if it has one.
     pub client_secret: Option<ClientSecret>,
     /// Whether successful sign-ins without a device get `NewDeviceMetadata`.
     pub device_tracking: bool,
@@ -72,8 +75,8 @@ impl fmt::Debug for UserPoolConfig {
 }
 
 impl UserPoolConfig {
-    /// A pool with one app client, device tracking on, sessions of 180 s, at most 1,024
-    /// unanswered challenges.
+    /// A pool with one app client (more with [`UserPool::add_client`]), device tracking on,
+    /// sessions of 180 s, at most 1,024 unanswered challenges.
     #[must_use]
     pub fn new(pool_id: &str, client_id: &str, client_secret: Option<ClientSecret>) -> Self {
         Self {
@@ -104,6 +107,34 @@ pub enum CustomStep {
 /// flow started with SRP), the next step.
 pub type CustomAuth = Box<dyn FnMut(&str, &[String]) -> CustomStep + Send>;
 
+/// How a pool mints its tokens ([`UserPool::with_token_signer`]): given a token's claims as
+/// JSON text (the payload of the JWT), the compact token `header.payload.signature`, e.g. an
+/// RS256 JWS with the key of a JWKS the application publishes.
+///
+/// Without one, the pool issues unsecured JWTs (RFC 7519, section 6):
+/// `base64url({"alg":"none","typ":"JWT"})`, a dot, `base64url(claims)` and a dot.
+///
+/// The access token's claims are `sub` and `username` (the internal user name), `iss`
+/// (`https://cognito-idp.<region>.amazonaws.com/<pool id>`), `client_id`, `token_use` =
+/// `access`, `scope` = `aws.cognito.signin.user.admin`, `auth_time`, `iat`, `exp` (`iat` +
+/// 3,600 s, the `ExpiresIn` of the answer), `jti` and, when the tokens belong to a device,
+/// `device_key`. The id token's are `sub`, `cognito:username`, `iss`, `aud` (the client id),
+/// `token_use` = `id`, `auth_time`, `iat`, `exp` and `jti`. Times are seconds of the clock
+/// passed to [`UserPool::handle`].
+pub type TokenSigner = Box<dyn FnMut(&str) -> String + Send>;
+
+/// How long the tokens the pool issues are valid: `ExpiresIn`, and `exp` − `iat`.
+const TOKEN_LIFETIME_SECONDS: i64 = 3600;
+
+/// The longest app client id (Cognito's limit).
+const MAX_CLIENT_ID: usize = 128;
+
+/// An app client of the pool.
+struct AppClient {
+    id: String,
+    secret: Option<ClientSecret>,
+}
+
 struct User {
     verifier: UserVerifier,
     aliases: Vec<String>,
@@ -118,8 +149,36 @@ struct RefreshToken {
     /// A bearer value: wiped when the pool drops it.
     token: Zeroizing<String>,
     user: usize,
+    /// The app client it was issued through (index into `clients`): only that client may use
+    /// it.
+    client: usize,
     /// The device the tokens belong to: `REFRESH_TOKEN_AUTH` must name it.
     device_key: Option<String>,
+    /// When the user signed in (`auth_time` of the tokens it refreshes).
+    auth_time: DateTime<Utc>,
+}
+
+/// The request being answered: through which app client, on what clock.
+#[derive(Clone, Copy)]
+struct Call {
+    /// Index into `clients`.
+    client: usize,
+    now: DateTime<Utc>,
+}
+
+/// Tokens the pool issued: bearer values, wiped on drop.
+struct Tokens {
+    access_token: Zeroizing<String>,
+    id_token: Zeroizing<String>,
+    /// Absent on a refresh.
+    refresh_token: Option<Zeroizing<String>>,
+    new_device: Option<NewDeviceMetadata>,
+}
+
+/// What the pool answers, before it becomes a [`ServerAnswer`] or JSON.
+enum Reply {
+    Challenge(Challenge),
+    Tokens(Tokens),
 }
 
 /// Who a challenge went to.
@@ -200,15 +259,22 @@ impl Exchange {
     }
 }
 
-/// An unanswered challenge and when it was sent.
+/// An unanswered challenge, when it was sent and through which app client (only that client
+/// may answer it).
 struct Pending {
     sent: DateTime<Utc>,
+    client: usize,
     exchange: Exchange,
 }
 
 /// An offline Cognito user pool for tests and demos: users with SRP verifiers (and aliases),
-/// one app client (optionally with a secret), every sign-in flow, device tracking,
-/// `ConfirmDevice` and refresh tokens.
+/// app clients (each optionally with a secret), every sign-in flow, device tracking,
+/// `ConfirmDevice`, refresh tokens, and Cognito's JSON API ([`handle_json`](Self::handle_json)).
+///
+/// Every challenge, and every refresh token, belongs to the app client its request came
+/// through: a response (or a refresh) through another client is refused as one with an
+/// unknown session (token). A challenge response's `USERNAME` may be the internal user name
+/// or an alias of the user the challenge went to, with `SECRET_HASH` over that same name.
 ///
 /// Like Cognito with user-existence errors prevented, it answers a name no user has with a
 /// `PASSWORD_VERIFIER` challenge from a fake verifier derived from the name (the same salt
@@ -220,12 +286,15 @@ struct Pending {
 /// [`refresh_token`](Self::refresh_token).
 pub struct UserPool<R> {
     config: UserPoolConfig,
+    /// The app clients; the config's first.
+    clients: Vec<AppClient>,
     users: Vec<User>,
     /// Unanswered challenges, oldest first.
     pending: Vec<Pending>,
     /// The key fake verifiers are derived with.
     fake_key: Zeroizing<[u8; 32]>,
     custom_auth: Option<CustomAuth>,
+    token_signer: Option<TokenSigner>,
     /// The last `EMAIL_OTP` code sent to each user.
     codes: Vec<(usize, Zeroizing<String>)>,
     refresh_tokens: Vec<RefreshToken>,
@@ -256,8 +325,33 @@ const INVALID_SESSION: &str = "Invalid session for the user.";
 const EXPIRED_SESSION: &str = "Invalid session for the user, session is expired.";
 const NO_DEVICE: &str = "Device does not exist.";
 
+/// An id the pool echoes in a message: at most 128 printable ASCII characters (a longer or
+/// stranger text is left out of the message).
+fn echoable(id: &str) -> Option<&str> {
+    (!id.is_empty() && id.len() <= MAX_CLIENT_ID && id.bytes().all(|b| b.is_ascii_graphic()))
+        .then_some(id)
+}
+
+/// `User pool client <id> does not exist.`
+fn unknown_client(client_id: &str) -> ServerAnswer {
+    let message = match echoable(client_id) {
+        Some(id) => format!("User pool client {id} does not exist."),
+        None => String::from("User pool client does not exist."),
+    };
+    error("ResourceNotFoundException", &message)
+}
+
+/// `User pool <id> does not exist.`
+fn unknown_pool(pool_id: &str) -> ServerAnswer {
+    let message = match echoable(pool_id) {
+        Some(id) => format!("User pool {id} does not exist."),
+        None => String::from("User pool does not exist."),
+    };
+    error("ResourceNotFoundException", &message)
+}
+
 /// An answer to a request, or the refusal that ends it.
-type Answered = core::result::Result<ServerAnswer, ServerAnswer>;
+type Answered = core::result::Result<Reply, ServerAnswer>;
 
 impl<R: TryCryptoRng> UserPool<R> {
     /// An empty pool. Draws the key its fake verifiers are derived with from `rng`.
@@ -265,17 +359,23 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// # Errors
     /// [`Error::InvalidPoolId`] for a malformed pool id, [`Error::RandomSource`] when the RNG
     /// fails.
-    pub fn new(config: UserPoolConfig, mut rng: R) -> Result<Self> {
+    pub fn new(mut config: UserPoolConfig, mut rng: R) -> Result<Self> {
         pool_name(&config.pool_id)?;
         let mut fake_key = Zeroizing::new([0u8; 32]);
         rng.try_fill_bytes(fake_key.as_mut())
             .map_err(|_| Error::RandomSource)?;
+        let first = AppClient {
+            id: config.client_id.clone(),
+            secret: config.client_secret.take(),
+        };
         Ok(Self {
             config,
+            clients: alloc::vec![first],
             users: Vec::new(),
             pending: Vec::new(),
             fake_key,
             custom_auth: None,
+            token_signer: None,
             codes: Vec::new(),
             refresh_tokens: Vec::new(),
             rng,
@@ -288,6 +388,74 @@ impl<R: TryCryptoRng> UserPool<R> {
     pub fn with_custom_auth(mut self, custom_auth: CustomAuth) -> Self {
         self.custom_auth = Some(custom_auth);
         self
+    }
+
+    /// Mint tokens with `signer` (e.g. as RS256 JWTs) instead of as unsecured JWTs; see
+    /// [`TokenSigner`] for the claims it is given.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use cognito_srp_auth::Password;
+    /// use cognito_srp_auth::server::{UserPool, UserPoolConfig};
+    /// use rand::SeedableRng;
+    ///
+    /// let config = UserPoolConfig::new("us-east-1_Example", "client", None);
+    /// let mut pool = UserPool::new(config, rand::rngs::StdRng::seed_from_u64(1))?
+    ///     .with_token_signer(Box::new(|claims: &str| {
+    ///         let kind = if claims.contains(r#""token_use":"id""#) { "id" } else { "access" };
+    ///         format!("signed.{kind}.token")
+    ///     }));
+    /// pool.add_user("alice", &Password::from("Correct-Horse-1"), &[])?;
+    /// let body = br#"{"ClientId":"client","AuthFlow":"USER_PASSWORD_AUTH",
+    ///     "AuthParameters":{"USERNAME":"alice","PASSWORD":"Correct-Horse-1"}}"#;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
+    /// let answer = pool.handle_json("InitiateAuth", body, now);
+    /// assert_eq!(answer.status, 200);
+    /// assert!(answer.body.starts_with(
+    ///     r#"{"AuthenticationResult":{"AccessToken":"signed.access.token","ExpiresIn":3600,"#
+    /// ));
+    /// assert!(answer.body.contains(r#""IdToken":"signed.id.token""#));
+    /// # Ok::<(), cognito_srp_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_token_signer(mut self, signer: TokenSigner) -> Self {
+        self.token_signer = Some(signer);
+        self
+    }
+
+    /// Add an app client: requests whose `ClientId` is `client_id` go through it, and with a
+    /// `secret` their `SECRET_HASH` is checked with it. The config's client stays the first.
+    ///
+    /// # Errors
+    /// [`Error::MalformedParameter`] naming `ClientId` when `client_id` is empty, longer than
+    /// 128 bytes, or already a client of this pool.
+    ///
+    /// ```
+    /// use cognito_srp_auth::server::{UserPool, UserPoolConfig};
+    /// use cognito_srp_auth::{ClientSecret, Error};
+    /// use rand::SeedableRng;
+    ///
+    /// let config = UserPoolConfig::new("us-east-1_Example", "web", None);
+    /// let mut pool = UserPool::new(config, rand::rngs::StdRng::seed_from_u64(1))?;
+    /// pool.add_client("backend", Some(ClientSecret::from("backend-secret")))?;
+    /// assert_eq!(
+    ///     pool.add_client("web", None),
+    ///     Err(Error::MalformedParameter { name: "ClientId" })
+    /// );
+    /// # Ok::<(), cognito_srp_auth::Error>(())
+    /// ```
+    pub fn add_client(&mut self, client_id: &str, secret: Option<ClientSecret>) -> Result<()> {
+        if client_id.is_empty()
+            || client_id.len() > MAX_CLIENT_ID
+            || self.clients.iter().any(|c| c.id == client_id)
+        {
+            return Err(Error::MalformedParameter { name: "ClientId" });
+        }
+        self.clients.push(AppClient {
+            id: String::from(client_id),
+            secret,
+        });
+        Ok(())
     }
 
     /// Add a confirmed user by internal user name, with aliases (email, phone) it can also
@@ -391,31 +559,50 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// Answer one request as Cognito would. Refusals are [`ServerAnswer::Error`] with
     /// Cognito's exception names and messages. `now` is the pool's clock: it checks claim
     /// timestamps and expires challenges.
+    ///
+    /// The request's `ClientId` picks the app client (`ResourceNotFoundException`
+    /// `User pool client <id> does not exist.` for another), and an `Admin…` request's
+    /// `UserPoolId` must be this pool's (`User pool <id> does not exist.`).
+    ///
+    /// A `PASSWORD_VERIFIER` answer whose claim verifies but whose `DEVICE_KEY` the pool does
+    /// not know for the user is refused with `ResourceNotFoundException`
+    /// `Device does not exist.` and its exchange is kept: the same answer sent again without
+    /// `DEVICE_KEY` (amazon-cognito-identity-js's retry) signs in. A claim that does not verify
+    /// ends the exchange whatever its `DEVICE_KEY`.
     pub fn handle(&mut self, request: &Request, now: DateTime<Utc>) -> ServerAnswer {
-        if request.context().client_id != self.config.client_id {
-            return error(
-                "ResourceNotFoundException",
-                "User pool client does not exist.",
-            );
+        match self.answer(request, now) {
+            Ok(Reply::Challenge(challenge)) => ServerAnswer::Challenge(challenge),
+            Ok(Reply::Tokens(tokens)) => {
+                ServerAnswer::authenticated(tokens.new_device, Some(&tokens.access_token))
+            }
+            Err(refusal) => refusal,
         }
-        if request
-            .context()
-            .user_pool_id
-            .as_ref()
-            .is_some_and(|p| *p != self.config.pool_id)
+    }
+
+    /// [`handle`](Self::handle), before the answer takes its form.
+    fn answer(&mut self, request: &Request, now: DateTime<Utc>) -> Answered {
+        let context = request.context();
+        let client = self
+            .clients
+            .iter()
+            .position(|c| c.id == context.client_id)
+            .ok_or_else(|| unknown_client(&context.client_id))?;
+        if let Some(pool_id) = &context.user_pool_id
+            && *pool_id != self.config.pool_id
         {
-            return error("ResourceNotFoundException", "User pool does not exist.");
+            return Err(unknown_pool(pool_id));
         }
+        let call = Call { client, now };
         let answer = match request {
             Request::InitiateAuth(r) => {
-                self.initiate(&r.auth_parameters, r.context.is_admin(), now)
+                self.initiate(&r.auth_parameters, r.context.is_admin(), call)
             }
             Request::RespondToAuthChallenge(r) => {
-                self.respond(&r.challenge_responses, r.session.as_deref(), now)
+                self.respond(&r.challenge_responses, r.session.as_deref(), call)
             }
         };
         self.expire(now);
-        answer.unwrap_or_else(|refusal| refusal)
+        answer
     }
 
     fn internal(&self, username: &str) -> Option<usize> {
@@ -424,10 +611,14 @@ impl<R: TryCryptoRng> UserPool<R> {
             .position(|u| u.verifier.username() == username)
     }
 
+    /// The user a name signs in as: the one whose internal name it is, else the one with it
+    /// as an alias.
     fn find_user(&self, name: &str) -> Option<usize> {
-        self.users
-            .iter()
-            .position(|u| u.verifier.username() == name || u.aliases.iter().any(|a| a == name))
+        self.internal(name).or_else(|| {
+            self.users
+                .iter()
+                .position(|u| u.aliases.iter().any(|a| a == name))
+        })
     }
 
     fn username_of(&self, user: usize) -> String {
@@ -437,13 +628,26 @@ impl<R: TryCryptoRng> UserPool<R> {
             .unwrap_or_default()
     }
 
-    fn check_secret_hash(&self, username: &str, hash: Option<&str>) -> bool {
-        match &self.config.client_secret {
+    /// Whether `hash` is the `SECRET_HASH` of `username` for the request's app client (any
+    /// value, or none, for a client without a secret).
+    fn check_secret_hash(&self, call: Call, username: &str, hash: Option<&str>) -> bool {
+        let Some(client) = self.clients.get(call.client) else {
+            return false;
+        };
+        match &client.secret {
             None => true,
-            Some(secret) => hash.is_some_and(|h| {
-                verify_secret_hash(username, &self.config.client_id, secret, h).is_ok()
-            }),
+            Some(secret) => {
+                hash.is_some_and(|h| verify_secret_hash(username, &client.id, secret, h).is_ok())
+            }
         }
+    }
+
+    /// The request's app client id.
+    fn client_id(&self, call: Call) -> String {
+        self.clients
+            .get(call.client)
+            .map(|c| c.id.clone())
+            .unwrap_or_default()
     }
 
     /// `bytes` random bytes as hex (sessions, device keys, refresh tokens): drawn into a wiped
@@ -473,54 +677,69 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 
     /// Keep a challenge, dropping the oldest beyond the bound.
-    fn keep(&mut self, exchange: Exchange, now: DateTime<Utc>) {
+    fn keep(&mut self, exchange: Exchange, call: Call) {
         while self.pending.len() >= self.config.max_pending.max(1) {
             self.pending.remove(0);
         }
         self.pending.push(Pending {
-            sent: now,
+            sent: call.now,
+            client: call.client,
             exchange,
         });
     }
 
     /// Send `challenge`, keeping its exchange for the answer.
-    fn challenge(
-        &mut self,
-        challenge: Challenge,
-        exchange: Exchange,
-        now: DateTime<Utc>,
-    ) -> ServerAnswer {
-        self.keep(exchange, now);
-        ServerAnswer::Challenge(challenge)
+    fn challenge(&mut self, challenge: Challenge, exchange: Exchange, call: Call) -> Reply {
+        self.keep(exchange, call);
+        Reply::Challenge(challenge)
     }
 
-    /// Take the unanswered challenge `matches` selects, refusing an expired one.
-    fn take(
+    /// Take the unanswered challenge of the request's app client that `matches` selects,
+    /// refusing an expired one; with where it was, to put it back with
+    /// [`restore`](Self::restore).
+    fn take_pending(
         &mut self,
-        now: DateTime<Utc>,
+        call: Call,
         refusal: &str,
         matches: impl Fn(&Exchange) -> bool,
-    ) -> core::result::Result<Exchange, ServerAnswer> {
+    ) -> core::result::Result<(usize, Pending), ServerAnswer> {
         let index = self
             .pending
             .iter()
-            .position(|p| matches(&p.exchange))
+            .position(|p| p.client == call.client && matches(&p.exchange))
             .ok_or_else(|| not_authorized(refusal))?;
         let pending = self.pending.remove(index);
-        if self.expired(pending.sent, now) {
+        if self.expired(pending.sent, call.now) {
             return Err(not_authorized(EXPIRED_SESSION));
         }
-        Ok(pending.exchange)
+        Ok((index, pending))
+    }
+
+    /// Put back a challenge taken with [`take_pending`](Self::take_pending), where it was.
+    fn restore(&mut self, index: usize, pending: Pending) {
+        self.pending.insert(index.min(self.pending.len()), pending);
+    }
+
+    /// Take the unanswered challenge `matches` selects (see
+    /// [`take_pending`](Self::take_pending)).
+    fn take(
+        &mut self,
+        call: Call,
+        refusal: &str,
+        matches: impl Fn(&Exchange) -> bool,
+    ) -> core::result::Result<Exchange, ServerAnswer> {
+        self.take_pending(call, refusal, matches)
+            .map(|(_, pending)| pending.exchange)
     }
 
     /// Take the exchange of `session`.
     fn take_session(
         &mut self,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> core::result::Result<Exchange, ServerAnswer> {
         let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
-        self.take(now, INVALID_SESSION, |e| e.session() == Some(session))
+        self.take(call, INVALID_SESSION, |e| e.session() == Some(session))
     }
 
     /// The verifier a name no user has gets: the salt and `v` are derived from the name
@@ -568,8 +787,9 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 
     /// Tokens: a refresh token bound to the device used (or to a new one Cognito asks the
-    /// client to remember), and `NewDeviceMetadata` with device tracking and no device.
-    fn authenticated(&mut self, user: usize, device_used: Option<String>) -> Answered {
+    /// client to remember) and to the request's app client, and `NewDeviceMetadata` with
+    /// device tracking and no device.
+    fn authenticated(&mut self, user: usize, device_used: Option<String>, call: Call) -> Answered {
         if self.users.get(user).is_some_and(|u| !u.confirmed) {
             return Err(error("UserNotConfirmedException", "User is not confirmed."));
         }
@@ -579,29 +799,83 @@ impl<R: TryCryptoRng> UserPool<R> {
         };
         let token = Zeroizing::new(self.random_hex(32)?);
         let device_key = device_used.or_else(|| metadata.as_ref().map(|m| m.device_key.clone()));
+        let (access_token, id_token) =
+            self.mint_tokens(user, device_key.as_deref(), call.now, call)?;
         self.refresh_tokens.push(RefreshToken {
-            token,
+            token: token.clone(),
             user,
+            client: call.client,
             device_key,
+            auth_time: call.now,
         });
-        let access_token = self.access_token(user)?;
-        Ok(ServerAnswer::authenticated(metadata, Some(&access_token)))
+        Ok(Reply::Tokens(Tokens {
+            access_token,
+            id_token,
+            refresh_token: Some(token),
+            new_device: metadata,
+        }))
     }
 
-    /// An access token naming `user` (`username`, `client_id`, `token_use`), shaped as a JWT
-    /// but not signed: this pool is for tests, and the client reads only `username`.
-    fn access_token(&mut self, user: usize) -> core::result::Result<String, ServerAnswer> {
-        let encode = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string;
-        let claims = serde_json::json!({
-            "username": self.username_of(user),
-            "client_id": self.config.client_id,
+    /// The access and id tokens of `user` (see [`TokenSigner`] for their claims).
+    fn mint_tokens(
+        &mut self,
+        user: usize,
+        device_key: Option<&str>,
+        auth_time: DateTime<Utc>,
+        call: Call,
+    ) -> core::result::Result<(Zeroizing<String>, Zeroizing<String>), ServerAnswer> {
+        let username = self.username_of(user);
+        let client_id = self.client_id(call);
+        let region = self.config.pool_id.split('_').next().unwrap_or_default();
+        let issuer = format!(
+            "https://cognito-idp.{region}.amazonaws.com/{}",
+            self.config.pool_id
+        );
+        let (iat, auth_time) = (call.now.timestamp(), auth_time.timestamp());
+        let exp = iat.saturating_add(TOKEN_LIFETIME_SECONDS);
+        let mut access = serde_json::json!({
+            "sub": username,
+            "iss": issuer,
+            "client_id": client_id,
             "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "auth_time": auth_time,
+            "iat": iat,
+            "exp": exp,
+            "jti": uuid(&self.random_hex(16)?),
+            "username": username,
         });
-        let signature = self.random_hex(16)?;
-        Ok(format!(
-            "{}.{}.{signature}",
+        if let (Some(key), Some(claims)) = (device_key, access.as_object_mut()) {
+            claims.insert(
+                String::from("device_key"),
+                serde_json::Value::from(String::from(key)),
+            );
+        }
+        let id = serde_json::json!({
+            "sub": username,
+            "iss": issuer,
+            "aud": client_id,
+            "cognito:username": username,
+            "token_use": "id",
+            "auth_time": auth_time,
+            "iat": iat,
+            "exp": exp,
+            "jti": uuid(&self.random_hex(16)?),
+        });
+        Ok((self.mint(&access), self.mint(&id)))
+    }
+
+    /// One token from its claims: the [`TokenSigner`]'s, or an unsecured JWT.
+    fn mint(&mut self, claims: &serde_json::Value) -> Zeroizing<String> {
+        let payload = Zeroizing::new(claims.to_string());
+        if let Some(signer) = self.token_signer.as_mut() {
+            return Zeroizing::new(signer(&payload));
+        }
+        let encode = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string;
+        Zeroizing::new(format!(
+            "{}.{}.",
             encode(br#"{"alg":"none","typ":"JWT"}"#),
-            encode(claims.to_string().as_bytes())
+            encode(payload.as_bytes())
         ))
     }
 
@@ -615,16 +889,8 @@ impl<R: TryCryptoRng> UserPool<R> {
             .unwrap_or_default()
             .to_owned();
         let (id, group) = (self.random_hex(16)?, self.random_hex(5)?);
-        let uuid = format!(
-            "{}-{}-{}-{}-{}",
-            id.get(..8).unwrap_or_default(),
-            id.get(8..12).unwrap_or_default(),
-            id.get(12..16).unwrap_or_default(),
-            id.get(16..20).unwrap_or_default(),
-            id.get(20..).unwrap_or_default()
-        );
         let metadata = NewDeviceMetadata {
-            device_key: format!("{region}_{uuid}"),
+            device_key: format!("{region}_{}", uuid(&id)),
             device_group_key: format!("-{group}"),
         };
         if let Some(u) = self.users.get_mut(user) {
@@ -637,14 +903,28 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 }
 
+/// 32 hex digits as a UUID: `8-4-4-4-12`.
+fn uuid(hex: &str) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex.get(..8).unwrap_or_default(),
+        hex.get(8..12).unwrap_or_default(),
+        hex.get(12..16).unwrap_or_default(),
+        hex.get(16..20).unwrap_or_default(),
+        hex.get(20..).unwrap_or_default()
+    )
+}
+
 impl<R> fmt::Debug for UserPool<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserPool")
             .field("pool_id", &self.config.pool_id)
             .field("client_id", &self.config.client_id)
+            .field("clients", &self.clients.len())
             .field("users", &self.users.len())
             .field("pending", &self.pending.len())
             .field("custom_auth", &self.custom_auth.is_some())
+            .field("token_signer", &self.token_signer.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -4,14 +4,13 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use chrono::{DateTime, Utc};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use super::{
-    Answered, BAD_SECRET_HASH, Claimant, CustomStep, Exchange, INCORRECT, INVALID_SESSION,
-    NO_DEVICE, Then, UserPool, error, missing, not_authorized,
+    Answered, BAD_SECRET_HASH, Call, Claimant, CustomStep, Exchange, INCORRECT, INVALID_SESSION,
+    NO_DEVICE, Pending, Reply, Then, Tokens, UserPool, error, missing, not_authorized,
 };
 use crate::challenge::{FirstFactor, auth_flow, challenge_name, param};
 use crate::error::Error;
@@ -44,17 +43,18 @@ impl<R: TryCryptoRng> UserPool<R> {
         &mut self,
         parameters: &AuthParameters,
         admin: bool,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let flow = parameters.auth_flow();
-        if flow == auth_flow::REFRESH_TOKEN_AUTH {
-            return self.refresh(parameters);
+        // `REFRESH_TOKEN` is the API's other name of the flow.
+        if flow == auth_flow::REFRESH_TOKEN_AUTH || flow == "REFRESH_TOKEN" {
+            return self.refresh(parameters, call);
         }
         let typed = parameters
             .get(param::USERNAME)
             .ok_or_else(|| missing(param::USERNAME))?;
         // SECRET_HASH over the name as typed (an alias is fine here).
-        if !self.check_secret_hash(typed, parameters.get(param::SECRET_HASH)) {
+        if !self.check_secret_hash(call, typed, parameters.get(param::SECRET_HASH)) {
             return Err(not_authorized(BAD_SECRET_HASH));
         }
         let claimant = self
@@ -65,34 +65,34 @@ impl<R: TryCryptoRng> UserPool<R> {
         let password = parameters.get(param::PASSWORD);
         match (flow, parameters.get(param::PREFERRED_CHALLENGE)) {
             (auth_flow::USER_SRP_AUTH, _) | (auth_flow::USER_AUTH, Some("PASSWORD_SRP")) => {
-                self.srp_challenge(claimant, typed, srp_a, device_key, Then::Tokens, now)
+                self.srp_challenge(claimant, typed, srp_a, device_key, Then::Tokens, call)
             }
             (auth_flow::CUSTOM_AUTH, _) if self.custom_auth.is_none() => Err(error(
                 "InvalidParameterException",
                 "Custom auth lambda trigger is not configured for the user pool.",
             )),
             (auth_flow::CUSTOM_AUTH, _) if srp_a.is_some() => {
-                self.srp_challenge(claimant, typed, srp_a, device_key, Then::Custom, now)
+                self.srp_challenge(claimant, typed, srp_a, device_key, Then::Custom, call)
             }
             (auth_flow::CUSTOM_AUTH, _) => match claimant {
                 Claimant::User(user) => {
-                    self.custom_step(user, Zeroizing::new(Vec::new()), device_key, now)
+                    self.custom_step(user, Zeroizing::new(Vec::new()), device_key, call)
                 }
                 Claimant::Unknown => Err(not_authorized(INCORRECT)),
             },
             (auth_flow::USER_PASSWORD_AUTH, _) if !admin => {
-                self.plain_password(claimant, typed, password, device_key, now)
+                self.plain_password(claimant, typed, password, device_key, call)
             }
             (auth_flow::ADMIN_USER_PASSWORD_AUTH, _) if admin => {
-                self.plain_password(claimant, typed, password, device_key, now)
+                self.plain_password(claimant, typed, password, device_key, call)
             }
             (auth_flow::USER_AUTH, Some("PASSWORD")) => {
-                self.plain_password(claimant, typed, password, device_key, now)
+                self.plain_password(claimant, typed, password, device_key, call)
             }
             (auth_flow::USER_AUTH, Some("EMAIL_OTP")) => {
-                self.email_otp(claimant, typed, device_key, now)
+                self.email_otp(claimant, typed, device_key, call)
             }
-            (auth_flow::USER_AUTH, _) => self.select_challenge(claimant, typed, device_key, now),
+            (auth_flow::USER_AUTH, _) => self.select_challenge(claimant, typed, device_key, call),
             _ => Err(error(
                 "InvalidParameterException",
                 "The AuthFlow is not supported for this operation.",
@@ -105,23 +105,23 @@ impl<R: TryCryptoRng> UserPool<R> {
         &mut self,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let username = responses
             .get(param::USERNAME)
             .ok_or_else(|| missing(param::USERNAME))?;
         match responses.challenge_name() {
-            challenge_name::PASSWORD_VERIFIER => self.password_verifier(username, responses, now),
-            challenge_name::SELECT_CHALLENGE => self.selected(username, responses, session, now),
-            challenge_name::EMAIL_OTP => self.email_code(username, responses, session, now),
+            challenge_name::PASSWORD_VERIFIER => self.password_verifier(username, responses, call),
+            challenge_name::SELECT_CHALLENGE => self.selected(username, responses, session, call),
+            challenge_name::EMAIL_OTP => self.email_code(username, responses, session, call),
             challenge_name::CUSTOM_CHALLENGE => {
-                self.custom_answer(username, responses, session, now)
+                self.custom_answer(username, responses, session, call)
             }
             challenge_name::DEVICE_SRP_AUTH => {
-                self.device_srp_auth(username, responses, session, now)
+                self.device_srp_auth(username, responses, session, call)
             }
             challenge_name::DEVICE_PASSWORD_VERIFIER => {
-                self.device_password_verifier(username, responses, session, now)
+                self.device_password_verifier(username, responses, session, call)
             }
             _ => Err(error(
                 "InvalidParameterException",
@@ -138,7 +138,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         srp_a: Option<&str>,
         device_key: Option<String>,
         then: Then,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let srp_a = srp_a.ok_or_else(|| missing(param::SRP_A))?;
         let fake = self.verifier_of(claimant, typed);
@@ -178,47 +178,81 @@ impl<R: TryCryptoRng> UserPool<R> {
             device_key,
             then,
         };
-        Ok(self.challenge(challenge, exchange, now))
+        Ok(self.challenge(challenge, exchange, call))
     }
 
     /// The SRP claim.
+    ///
+    /// A claim that verifies with a `DEVICE_KEY` the user does not have (or that the
+    /// `InitiateAuth` named, when the answer names none) is refused with "Device does not
+    /// exist." and its exchange is put back, without that device: the same claim sent again
+    /// without `DEVICE_KEY` signs in (amazon-cognito-identity-js's retry). Every other refusal,
+    /// a claim that does not verify above all, ends the exchange: one password guess per
+    /// exchange.
     fn password_verifier(
         &mut self,
         username: &str,
         responses: &ChallengeResponses,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let block = responses
             .get(param::PASSWORD_CLAIM_SECRET_BLOCK)
             .unwrap_or_default();
-        let exchange = self.take(
-            now,
+        let (index, pending) = self.take_pending(
+            call,
             INCORRECT,
             |e| matches!(e, Exchange::Password { srp, .. } if srp.secret_block() == block),
         )?;
-        let Exchange::Password {
-            claimant,
-            srp,
-            device_key,
-            then,
-        } = exchange
+        let Pending {
+            sent,
+            client,
+            exchange:
+                Exchange::Password {
+                    claimant,
+                    srp,
+                    device_key,
+                    then,
+                },
+        } = pending
         else {
             return Err(not_authorized(INCORRECT));
         };
-        let verified = srp.verify(|k| responses.get(k), now);
+        let verified = srp.check(|k| responses.get(k), call.now);
         // An unknown user fails here, after the same work as a wrong password.
         let Claimant::User(user) = claimant else {
             return Err(not_authorized(INCORRECT));
         };
-        self.check_user_response(user, username, responses)?;
+        self.check_user_response(user, username, responses, call)?;
         claim_refusal(verified)?;
         let device_key = responses
             .get(param::DEVICE_KEY)
             .map(String::from)
             .or(device_key);
+        let confirmed = self.users.get(user).is_some_and(|u| u.confirmed);
+        if then == Then::Tokens
+            && confirmed
+            && let Some(key) = &device_key
+            && self.device(user, key).is_none()
+        {
+            let exchange = Exchange::Password {
+                claimant,
+                srp,
+                device_key: None,
+                then,
+            };
+            self.restore(
+                index,
+                Pending {
+                    sent,
+                    client,
+                    exchange,
+                },
+            );
+            return Err(error("ResourceNotFoundException", NO_DEVICE));
+        }
         match then {
-            Then::Custom => self.custom_step(user, Zeroizing::new(Vec::new()), device_key, now),
-            Then::Tokens => self.first_factor_done(user, device_key, now),
+            Then::Custom => self.custom_step(user, Zeroizing::new(Vec::new()), device_key, call),
+            Then::Tokens => self.first_factor_done(user, device_key, call),
         }
     }
 
@@ -230,7 +264,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         typed: &str,
         password: Option<&str>,
         device_key: Option<String>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let password = password.ok_or_else(|| missing(param::PASSWORD))?;
         let matches = match (claimant, self.verifier_of(claimant, typed)) {
@@ -244,7 +278,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             }
         };
         match claimant {
-            Claimant::User(user) if matches => self.first_factor_done(user, device_key, now),
+            Claimant::User(user) if matches => self.first_factor_done(user, device_key, call),
             _ => Err(not_authorized(INCORRECT)),
         }
     }
@@ -254,13 +288,13 @@ impl<R: TryCryptoRng> UserPool<R> {
         &mut self,
         user: usize,
         device_key: Option<String>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         if self.users.get(user).is_some_and(|u| !u.confirmed) {
             return Err(error("UserNotConfirmedException", "User is not confirmed."));
         }
         let Some(device_key) = device_key else {
-            return self.authenticated(user, None);
+            return self.authenticated(user, None, call);
         };
         if self.device(user, &device_key).is_none() {
             return Err(error("ResourceNotFoundException", NO_DEVICE));
@@ -276,7 +310,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             session,
             device_key,
         };
-        Ok(self.challenge(challenge, exchange, now))
+        Ok(self.challenge(challenge, exchange, call))
     }
 
     /// `USER_AUTH` without a preference: `SELECT_CHALLENGE`.
@@ -285,7 +319,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         claimant: Claimant,
         typed: &str,
         device_key: Option<String>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let session = self.random_hex(32)?;
         let name = match claimant {
@@ -304,7 +338,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             session,
             device_key,
         };
-        Ok(self.challenge(challenge, exchange, now))
+        Ok(self.challenge(challenge, exchange, call))
     }
 
     /// The `SELECT_CHALLENGE` answer: the chosen factor's next step.
@@ -313,19 +347,19 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let Exchange::Select {
             claimant,
             name,
             device_key,
             ..
-        } = self.take_session(session, now)?
+        } = self.take_session(session, call)?
         else {
             return Err(not_authorized(INVALID_SESSION));
         };
         if let Claimant::User(user) = claimant {
-            self.check_user_response(user, username, responses)?;
+            self.check_user_response(user, username, responses, call)?;
         }
         let srp_a = responses.get(param::SRP_A);
         let password = responses.get(param::PASSWORD);
@@ -334,12 +368,12 @@ impl<R: TryCryptoRng> UserPool<R> {
             .and_then(FirstFactor::from_wire)
         {
             Some(FirstFactor::PasswordSrp) => {
-                self.srp_challenge(claimant, &name, srp_a, device_key, Then::Tokens, now)
+                self.srp_challenge(claimant, &name, srp_a, device_key, Then::Tokens, call)
             }
             Some(FirstFactor::Password) => {
-                self.plain_password(claimant, &name, password, device_key, now)
+                self.plain_password(claimant, &name, password, device_key, call)
             }
-            Some(FirstFactor::EmailOtp) => self.email_otp(claimant, &name, device_key, now),
+            Some(FirstFactor::EmailOtp) => self.email_otp(claimant, &name, device_key, call),
             _ => Err(error(
                 "InvalidParameterException",
                 "The selected challenge is not available.",
@@ -353,7 +387,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         claimant: Claimant,
         typed: &str,
         device_key: Option<String>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let mut digits = [0u8; 6];
         self.rng
@@ -384,7 +418,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             code,
             device_key,
         };
-        Ok(self.challenge(challenge, exchange, now))
+        Ok(self.challenge(challenge, exchange, call))
     }
 
     /// The `EMAIL_OTP` answer.
@@ -393,14 +427,14 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let Exchange::EmailOtp {
             claimant,
             code,
             device_key,
             ..
-        } = self.take_session(session, now)?
+        } = self.take_session(session, call)?
         else {
             return Err(not_authorized(INVALID_SESSION));
         };
@@ -409,11 +443,11 @@ impl<R: TryCryptoRng> UserPool<R> {
         let Claimant::User(user) = claimant else {
             return Err(code_mismatch());
         };
-        self.check_user_response(user, username, responses)?;
+        self.check_user_response(user, username, responses, call)?;
         if !bool::from(right) {
             return Err(code_mismatch());
         }
-        self.first_factor_done(user, device_key, now)
+        self.first_factor_done(user, device_key, call)
     }
 
     /// The pool's custom-authentication function decides the next step.
@@ -422,7 +456,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         user: usize,
         answers: Zeroizing<Vec<String>>,
         device_key: Option<String>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let username = self.username_of(user);
         let step = match self.custom_auth.as_mut() {
@@ -430,7 +464,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             None => CustomStep::Fail,
         };
         match step {
-            CustomStep::Succeed => self.first_factor_done(user, device_key, now),
+            CustomStep::Succeed => self.first_factor_done(user, device_key, call),
             CustomStep::Fail => Err(not_authorized(INCORRECT)),
             CustomStep::Challenge(parameters) => {
                 let session = self.random_hex(32)?;
@@ -444,7 +478,7 @@ impl<R: TryCryptoRng> UserPool<R> {
                     answers,
                     device_key,
                 };
-                Ok(self.challenge(challenge, exchange, now))
+                Ok(self.challenge(challenge, exchange, call))
             }
         }
     }
@@ -455,23 +489,23 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let Exchange::Custom {
             user,
             mut answers,
             device_key,
             ..
-        } = self.take_session(session, now)?
+        } = self.take_session(session, call)?
         else {
             return Err(not_authorized(INVALID_SESSION));
         };
-        self.check_user_response(user, username, responses)?;
+        self.check_user_response(user, username, responses, call)?;
         let answer = responses
             .get(param::ANSWER)
             .ok_or_else(|| missing(param::ANSWER))?;
         answers.push(String::from(answer));
-        self.custom_step(user, answers, device_key, now)
+        self.custom_step(user, answers, device_key, call)
     }
 
     /// `DEVICE_SRP_AUTH`: the device's `SRP_A`, answered with `DEVICE_PASSWORD_VERIFIER`.
@@ -480,15 +514,15 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let Exchange::DeviceAuth {
             user, device_key, ..
-        } = self.take_session(session, now)?
+        } = self.take_session(session, call)?
         else {
             return Err(not_authorized(INVALID_SESSION));
         };
-        self.check_user_response(user, username, responses)?;
+        self.check_user_response(user, username, responses, call)?;
         if responses.get(param::DEVICE_KEY) != Some(device_key.as_str()) {
             return Err(error("ResourceNotFoundException", NO_DEVICE));
         }
@@ -509,7 +543,7 @@ impl<R: TryCryptoRng> UserPool<R> {
                 (param::SALT, String::from(srp.salt())),
                 (param::SRP_B, String::from(srp.srp_b())),
                 (param::SECRET_BLOCK, String::from(srp.secret_block())),
-                (param::USERNAME, String::from(username)),
+                (param::USERNAME, self.username_of(user)),
                 (param::DEVICE_KEY, device_key.clone()),
             ],
             Some(&session),
@@ -520,7 +554,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             device_key,
             srp,
         };
-        Ok(self.challenge(challenge, exchange, now))
+        Ok(self.challenge(challenge, exchange, call))
     }
 
     /// The device claim.
@@ -529,31 +563,32 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         session: Option<&str>,
-        now: DateTime<Utc>,
+        call: Call,
     ) -> Answered {
         let Exchange::DevicePassword {
             user,
             device_key,
             srp,
             ..
-        } = self.take_session(session, now)?
+        } = self.take_session(session, call)?
         else {
             return Err(not_authorized(INVALID_SESSION));
         };
-        self.check_user_response(user, username, responses)?;
+        self.check_user_response(user, username, responses, call)?;
         // The device must still be known (it may have been forgotten since DEVICE_SRP_AUTH).
         if responses.get(param::DEVICE_KEY) != Some(device_key.as_str())
             || self.device(user, &device_key).is_none()
         {
             return Err(error("ResourceNotFoundException", NO_DEVICE));
         }
-        claim_refusal(srp.verify(|k| responses.get(k), now))?;
-        self.authenticated(user, Some(device_key))
+        claim_refusal(srp.verify(|k| responses.get(k), call.now))?;
+        self.authenticated(user, Some(device_key), call)
     }
 
-    /// `REFRESH_TOKEN_AUTH`: a token the pool issued, `SECRET_HASH` over its user's internal
-    /// name, and the `DEVICE_KEY` the tokens belong to.
-    fn refresh(&mut self, parameters: &AuthParameters) -> Answered {
+    /// `REFRESH_TOKEN_AUTH`: a token the pool issued through the request's app client,
+    /// `SECRET_HASH` over its user's internal name, and the `DEVICE_KEY` the tokens belong
+    /// to. New access and id tokens, no new refresh token.
+    fn refresh(&mut self, parameters: &AuthParameters, call: Call) -> Answered {
         let invalid = || not_authorized("Invalid Refresh Token");
         let sent = parameters
             .get(param::REFRESH_TOKEN)
@@ -562,31 +597,41 @@ impl<R: TryCryptoRng> UserPool<R> {
             .refresh_tokens
             .iter()
             .find(|t| bool::from(t.token.as_bytes().ct_eq(sent.as_bytes())))
+            .filter(|t| t.client == call.client)
             .ok_or_else(invalid)?;
-        let username = self.username_of(token.user);
-        if !self.check_secret_hash(&username, parameters.get(param::SECRET_HASH)) {
+        let (user, auth_time) = (token.user, token.auth_time);
+        let device_key = token.device_key.clone();
+        let username = self.username_of(user);
+        if !self.check_secret_hash(call, &username, parameters.get(param::SECRET_HASH)) {
             return Err(not_authorized(BAD_SECRET_HASH));
         }
-        if token.device_key.as_deref() != parameters.get(param::DEVICE_KEY) {
+        if device_key.as_deref() != parameters.get(param::DEVICE_KEY) {
             return Err(invalid());
         }
-        let user = token.user;
-        let access_token = self.access_token(user)?;
-        Ok(ServerAnswer::authenticated(None, Some(&access_token)))
+        let (access_token, id_token) =
+            self.mint_tokens(user, device_key.as_deref(), auth_time, call)?;
+        Ok(Reply::Tokens(Tokens {
+            access_token,
+            id_token,
+            refresh_token: None,
+            new_device: None,
+        }))
     }
 
-    /// Every challenge response names the internal user and carries its `SECRET_HASH`.
+    /// Every challenge response names the user (by its internal name or an alias) and
+    /// carries the `SECRET_HASH` of that name: a name that signs in as another user, or as
+    /// nobody, is refused.
     fn check_user_response(
         &self,
         user: usize,
         username: &str,
         responses: &ChallengeResponses,
+        call: Call,
     ) -> Result<(), ServerAnswer> {
-        let internal = self.users.get(user).map(|u| u.verifier.username());
-        if internal != Some(username) {
+        if self.find_user(username) != Some(user) {
             return Err(not_authorized(INCORRECT));
         }
-        if !self.check_secret_hash(username, responses.get(param::SECRET_HASH)) {
+        if !self.check_secret_hash(call, username, responses.get(param::SECRET_HASH)) {
             return Err(not_authorized(BAD_SECRET_HASH));
         }
         Ok(())

@@ -1,0 +1,516 @@
+//! The pool on the wire: Cognito's JSON API (AWS JSON 1.1), sans I/O. The operation name of
+//! the `X-Amz-Target` header and the request body go in; an HTTP status and Cognito's JSON
+//! body come out. The body is parsed into the crate's typed [`Request`] and answered by
+//! [`UserPool::handle`]'s own logic, so both entry points behave the same.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use chrono::{DateTime, Utc};
+use rand_core::TryCryptoRng;
+use serde_json::{Map, Value};
+use zeroize::{Zeroize as _, Zeroizing};
+
+use super::{Answered, Reply, TOKEN_LIFETIME_SECONDS, Tokens, UserPool, echoable, error};
+use crate::flow::{Challenge, Request, RequestContext, ServerAnswer};
+use crate::wire::{AuthParameters, ChallengeResponses};
+
+/// The largest request body [`UserPool::handle_json`] parses: 1 MiB. A longer one is refused
+/// (`InvalidParameterException`) before it is read.
+pub const MAX_JSON_BODY: usize = 1 << 20;
+
+/// The most entries one map of a request (`AuthParameters`, `ChallengeResponses`,
+/// `ClientMetadata`) may have.
+const MAX_MAP_ENTRIES: usize = 128;
+
+/// The answer of [`UserPool::handle_json`]: an HTTP status and Cognito's JSON body, to be sent
+/// with `Content-Type: application/x-amz-json-1.1`.
+///
+/// The status is 200 for a challenge or tokens, 400 for a refusal (`{"__type":…,
+/// "message":…}`), and 500 for `InternalErrorException` (the pool's RNG failed).
+///
+/// `Debug` prints the status and the body's length, never the body: it carries tokens and
+/// sessions (bearer values). Wipe it once it is sent.
+#[non_exhaustive]
+pub struct JsonAnswer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The JSON body.
+    pub body: String,
+}
+
+impl fmt::Debug for JsonAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonAnswer")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The operations the pool answers.
+#[derive(Clone, Copy)]
+enum Operation {
+    InitiateAuth,
+    AdminInitiateAuth,
+    RespondToAuthChallenge,
+    AdminRespondToAuthChallenge,
+}
+
+impl Operation {
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "InitiateAuth" => Some(Self::InitiateAuth),
+            "AdminInitiateAuth" => Some(Self::AdminInitiateAuth),
+            "RespondToAuthChallenge" => Some(Self::RespondToAuthChallenge),
+            "AdminRespondToAuthChallenge" => Some(Self::AdminRespondToAuthChallenge),
+            _ => None,
+        }
+    }
+
+    fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Self::AdminInitiateAuth | Self::AdminRespondToAuthChallenge
+        )
+    }
+
+    fn initiates(self) -> bool {
+        matches!(self, Self::InitiateAuth | Self::AdminInitiateAuth)
+    }
+}
+
+impl<R: TryCryptoRng> UserPool<R> {
+    /// Answer one request of Cognito's JSON API as Cognito would: `operation` is the name
+    /// after `AWSCognitoIdentityProviderService.` in the `X-Amz-Target` header, `body` the
+    /// request body, `now` the pool's clock (as for [`handle`](Self::handle)).
+    ///
+    /// Operations: `InitiateAuth`, `AdminInitiateAuth`, `RespondToAuthChallenge` and
+    /// `AdminRespondToAuthChallenge`, with the fields `ClientId`, `UserPoolId` (the `Admin…`
+    /// operations; ignored by the others), `AuthFlow` and `AuthParameters`, or
+    /// `ChallengeName`, `ChallengeResponses` and `Session`, and `ClientMetadata`;
+    /// `AnalyticsMetadata`, `UserContextData` and `ContextData` are accepted (objects) and
+    /// ignored, as are fields the API does not have. JSON `null`, for a field or for a value
+    /// of a map, is an absent value (amazon-cognito-identity-js sends `"DEVICE_KEY": null`).
+    ///
+    /// A challenge is `{"ChallengeName":…,"ChallengeParameters":{…},"Session":…}` (with
+    /// `AvailableChallenges` for `SELECT_CHALLENGE`); tokens are
+    /// `{"AuthenticationResult":{"AccessToken":…,"ExpiresIn":3600,"TokenType":"Bearer",
+    /// "RefreshToken":…,"IdToken":…,"NewDeviceMetadata":{"DeviceKey":…,"DeviceGroupKey":…}},
+    /// "ChallengeParameters":{}}`, without `RefreshToken` for a refresh and without
+    /// `NewDeviceMetadata` unless the pool asks the client to remember a device. The tokens
+    /// are the pool's ([`TokenSigner`](super::TokenSigner)).
+    ///
+    /// Refusals have status 400 and the body `{"__type":"<exception>","message":"<message>"}`:
+    /// those of [`handle`](Self::handle), and for the request itself:
+    /// - `UnknownOperationException` for another operation;
+    /// - `InvalidParameterException` for a body over [`MAX_JSON_BODY`] bytes (refused before
+    ///   it is parsed), a missing `ClientId`, `AuthFlow`, `ChallengeName` or (`Admin…`)
+    ///   `UserPoolId` (Cognito's `1 validation error detected: Value null at 'clientId' failed
+    ///   to satisfy constraint: Member must not be null`), or a map of more than 128 entries;
+    /// - `SerializationException` for a body that is not JSON, not a JSON object, or has a
+    ///   field (or a map value) of the wrong JSON type.
+    ///
+    /// Never panics. Messages name fields, never their values (an operation or client id is
+    /// echoed only when it is short printable ASCII). The request's values are wiped once it
+    /// is answered.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use cognito_srp_auth::Password;
+    /// use cognito_srp_auth::server::{UserPool, UserPoolConfig};
+    /// use rand::SeedableRng;
+    ///
+    /// let config = UserPoolConfig::new("us-east-1_Example", "client", None);
+    /// let mut pool = UserPool::new(config, rand::rngs::StdRng::seed_from_u64(1))?;
+    /// pool.add_user("alice", &Password::from("Correct-Horse-1"), &["alice@example.com"])?;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
+    ///
+    /// let body = br#"{"ClientId":"client","AuthFlow":"USER_PASSWORD_AUTH",
+    ///     "AuthParameters":{"USERNAME":"alice@example.com","PASSWORD":"Correct-Horse-1"}}"#;
+    /// let answer = pool.handle_json("InitiateAuth", body, now);
+    /// assert_eq!(answer.status, 200);
+    /// assert!(answer.body.starts_with(r#"{"AuthenticationResult":{"AccessToken":"#));
+    ///
+    /// let wrong = br#"{"ClientId":"client","AuthFlow":"USER_PASSWORD_AUTH",
+    ///     "AuthParameters":{"USERNAME":"alice","PASSWORD":"guess","DEVICE_KEY":null}}"#;
+    /// let answer = pool.handle_json("InitiateAuth", wrong, now);
+    /// assert_eq!(answer.status, 400);
+    /// assert_eq!(
+    ///     answer.body,
+    ///     r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#
+    /// );
+    ///
+    /// let answer = pool.handle_json("InitiateAuth", br#"{"ClientId":7}"#, now);
+    /// assert_eq!(
+    ///     answer.body,
+    ///     r#"{"__type":"SerializationException","message":"Unexpected JSON type for ClientId."}"#
+    /// );
+    /// # Ok::<(), cognito_srp_auth::Error>(())
+    /// ```
+    pub fn handle_json(&mut self, operation: &str, body: &[u8], now: DateTime<Utc>) -> JsonAnswer {
+        let answer = match parse(operation, body) {
+            Ok(request) => self.answer(&request, now),
+            Err(refusal) => Err(refusal),
+        };
+        render(&answer)
+    }
+}
+
+fn serialization(message: &str) -> ServerAnswer {
+    error("SerializationException", message)
+}
+
+fn invalid_parameter(message: &str) -> ServerAnswer {
+    error("InvalidParameterException", message)
+}
+
+fn wrong_type(field: &str) -> ServerAnswer {
+    serialization(&format!("Unexpected JSON type for {field}."))
+}
+
+/// The request's fields, with every string wiped when they are dropped (the values taken out
+/// are moved, not copied).
+struct Fields(Map<String, Value>);
+
+impl Drop for Fields {
+    fn drop(&mut self) {
+        self.0.values_mut().for_each(wipe);
+    }
+}
+
+/// Wipe every string of a JSON value (its depth is bounded by the parser's recursion limit).
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.values_mut().for_each(wipe),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+impl Fields {
+    /// A string field; `None` when absent or `null`.
+    fn string(&mut self, field: &str) -> Result<Option<String>, ServerAnswer> {
+        match self.0.remove(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(mut other) => {
+                wipe(&mut other);
+                Err(wrong_type(field))
+            }
+        }
+    }
+
+    /// A map of strings; empty when absent or `null`, `null` values left out.
+    fn map(&mut self, field: &str) -> Result<Vec<(String, Zeroizing<String>)>, ServerAnswer> {
+        let map = match self.0.remove(field) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Object(map)) => map,
+            Some(mut other) => {
+                wipe(&mut other);
+                return Err(wrong_type(field));
+            }
+        };
+        let mut map = Self(map);
+        if map.0.len() > MAX_MAP_ENTRIES {
+            return Err(invalid_parameter(&format!(
+                "{field} has more than {MAX_MAP_ENTRIES} entries."
+            )));
+        }
+        let keys: Vec<String> = map.0.keys().cloned().collect();
+        let mut pairs = Vec::with_capacity(keys.len());
+        for key in keys {
+            match map.0.remove(&key) {
+                Some(Value::String(s)) => pairs.push((key, Zeroizing::new(s))),
+                None | Some(Value::Null) => {}
+                Some(mut other) => {
+                    wipe(&mut other);
+                    return Err(wrong_type(&format!("a value of {field}")));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// A field accepted and ignored: an object, or `null`.
+    fn ignored(&self, field: &str) -> Result<(), ServerAnswer> {
+        match self.0.get(field) {
+            None | Some(Value::Null | Value::Object(_)) => Ok(()),
+            Some(_) => Err(wrong_type(field)),
+        }
+    }
+}
+
+/// Cognito's refusal of missing required fields (named as the API's validation names them).
+fn validation_error(missing: &[&str]) -> ServerAnswer {
+    let errors: Vec<String> = missing
+        .iter()
+        .map(|field| {
+            format!("Value null at '{field}' failed to satisfy constraint: Member must not be null")
+        })
+        .collect();
+    let plural = if missing.len() == 1 { "" } else { "s" };
+    invalid_parameter(&format!(
+        "{} validation error{plural} detected: {}",
+        missing.len(),
+        errors.join("; ")
+    ))
+}
+
+/// The typed request of an operation and its JSON body.
+fn parse(operation: &str, body: &[u8]) -> Result<Request, ServerAnswer> {
+    let op = Operation::from_name(operation).ok_or_else(|| {
+        let message = match echoable(operation) {
+            Some(name) => format!("Unknown operation {name}."),
+            None => String::from("Unknown operation."),
+        };
+        error("UnknownOperationException", &message)
+    })?;
+    if body.len() > MAX_JSON_BODY {
+        return Err(invalid_parameter(&format!(
+            "The request body is longer than {MAX_JSON_BODY} bytes."
+        )));
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| serialization("The request body is not valid JSON."))?;
+    let mut fields = match value {
+        Value::Object(map) => Fields(map),
+        mut other => {
+            wipe(&mut other);
+            return Err(serialization("The request body is not a JSON object."));
+        }
+    };
+    // Every field's type first, then the required ones, as Cognito deserializes, then
+    // validates.
+    let user_pool_id = fields.string("UserPoolId")?;
+    let client_id = fields.string("ClientId")?;
+    let (name_field, map_field) = if op.initiates() {
+        ("AuthFlow", "AuthParameters")
+    } else {
+        ("ChallengeName", "ChallengeResponses")
+    };
+    let name = fields.string(name_field)?;
+    let pairs = fields.map(map_field)?;
+    let session = if op.initiates() {
+        None
+    } else {
+        fields.string("Session")?
+    };
+    let metadata = fields.map("ClientMetadata")?;
+    for field in ["AnalyticsMetadata", "UserContextData", "ContextData"] {
+        fields.ignored(field)?;
+    }
+    let (user_pool_id, client_id, name) = match (user_pool_id, client_id, name) {
+        (Some(pool), Some(client), Some(name)) => (Some(pool), client, name),
+        (pool, Some(client), Some(name)) if !op.is_admin() => (pool, client, name),
+        (pool, client, name) => {
+            let mut missing = Vec::new();
+            if op.is_admin() && pool.is_none() {
+                missing.push("userPoolId");
+            }
+            if client.is_none() {
+                missing.push("clientId");
+            }
+            if name.is_none() {
+                missing.push(if op.initiates() {
+                    "authFlow"
+                } else {
+                    "challengeName"
+                });
+            }
+            return Err(validation_error(&missing));
+        }
+    };
+    let mut context = RequestContext::new(&client_id);
+    if op.is_admin() {
+        context.user_pool_id = user_pool_id;
+    }
+    context.client_metadata = metadata
+        .into_iter()
+        .map(|(k, mut v)| (k, core::mem::take(&mut *v)))
+        .collect();
+    if op.initiates() {
+        let mut parameters = AuthParameters::new(name);
+        for (key, mut value) in pairs {
+            parameters.insert(key, core::mem::take(&mut *value));
+        }
+        Ok(Request::initiate_auth(context, parameters))
+    } else {
+        let mut responses = ChallengeResponses::new(name);
+        for (key, mut value) in pairs {
+            responses.insert(key, core::mem::take(&mut *value));
+        }
+        Ok(Request::respond_to_auth_challenge(
+            context, responses, session,
+        ))
+    }
+}
+
+/// Where JSON text goes: first counted, then written into a string of exactly that length,
+/// so the body (which may carry tokens) is never reallocated and copied.
+trait Out {
+    fn raw(&mut self, text: &str);
+}
+
+struct Count(usize);
+
+impl Out for Count {
+    fn raw(&mut self, text: &str) {
+        self.0 = self.0.saturating_add(text.len());
+    }
+}
+
+impl Out for String {
+    fn raw(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// A JSON string: `"`, `\` and control characters escaped.
+fn string(out: &mut dyn Out, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.raw("\"");
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
+        let (head, tail) = rest.split_at(at);
+        out.raw(head);
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('"') => out.raw("\\\""),
+            Some('\\') => out.raw("\\\\"),
+            Some('\n') => out.raw("\\n"),
+            Some('\r') => out.raw("\\r"),
+            Some('\t') => out.raw("\\t"),
+            Some(c) => {
+                let code = u8::try_from(u32::from(c)).unwrap_or_default();
+                let digit = |d: u8| HEX.get(usize::from(d)).copied().unwrap_or(b'0');
+                let escaped = [b'\\', b'u', b'0', b'0', digit(code >> 4), digit(code & 15)];
+                out.raw(core::str::from_utf8(&escaped).unwrap_or_default());
+            }
+            None => {}
+        }
+        rest = chars.as_str();
+    }
+    out.raw(rest);
+    out.raw("\"");
+}
+
+/// `,"key":` (or without the comma for the first member).
+fn key(out: &mut dyn Out, first: &mut bool, name: &str) {
+    if !core::mem::take(first) {
+        out.raw(",");
+    }
+    string(out, name);
+    out.raw(":");
+}
+
+fn challenge(out: &mut dyn Out, c: &Challenge) {
+    out.raw("{\"ChallengeName\":");
+    string(out, &c.name);
+    out.raw(",\"ChallengeParameters\":{");
+    let mut first = true;
+    for (name, value) in &c.parameters {
+        key(out, &mut first, name);
+        string(out, value);
+    }
+    out.raw("}");
+    if let Some(session) = &c.session {
+        out.raw(",\"Session\":");
+        string(out, session);
+    }
+    if !c.available_challenges.is_empty() {
+        out.raw(",\"AvailableChallenges\":[");
+        let mut first = true;
+        for name in &c.available_challenges {
+            if !core::mem::take(&mut first) {
+                out.raw(",");
+            }
+            string(out, name);
+        }
+        out.raw("]");
+    }
+    out.raw("}");
+}
+
+fn tokens(out: &mut dyn Out, t: &Tokens, expires_in: &str) {
+    out.raw("{\"AuthenticationResult\":{\"AccessToken\":");
+    string(out, &t.access_token);
+    out.raw(",\"ExpiresIn\":");
+    out.raw(expires_in);
+    out.raw(",\"TokenType\":\"Bearer\"");
+    if let Some(refresh) = &t.refresh_token {
+        out.raw(",\"RefreshToken\":");
+        string(out, refresh);
+    }
+    out.raw(",\"IdToken\":");
+    string(out, &t.id_token);
+    if let Some(device) = &t.new_device {
+        out.raw(",\"NewDeviceMetadata\":{\"DeviceKey\":");
+        string(out, &device.device_key);
+        out.raw(",\"DeviceGroupKey\":");
+        string(out, &device.device_group_key);
+        out.raw("}");
+    }
+    out.raw("},\"ChallengeParameters\":{}}");
+}
+
+fn refusal(out: &mut dyn Out, code: &str, message: &str) {
+    out.raw("{\"__type\":");
+    string(out, code);
+    out.raw(",\"message\":");
+    string(out, message);
+    out.raw("}");
+}
+
+/// The body of an answer.
+fn write(out: &mut dyn Out, answer: &Answered, expires_in: &str) {
+    match answer {
+        Ok(Reply::Challenge(c)) => challenge(out, c),
+        Ok(Reply::Tokens(t)) => tokens(out, t, expires_in),
+        Err(ServerAnswer::Error { code, message }) => refusal(out, code, message),
+        Err(_) => refusal(out, "InternalErrorException", "Internal error."),
+    }
+}
+
+/// The status and body of an answer.
+fn render(answer: &Answered) -> JsonAnswer {
+    let status = match answer {
+        Ok(_) => 200,
+        Err(ServerAnswer::Error { code, .. }) if code != "InternalErrorException" => 400,
+        Err(_) => 500,
+    };
+    let expires_in = format!("{TOKEN_LIFETIME_SECONDS}");
+    let mut count = Count(0);
+    write(&mut count, answer, &expires_in);
+    let mut body = String::with_capacity(count.0);
+    write(&mut body, answer, &expires_in);
+    JsonAnswer { status, body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        string(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn strings_are_escaped_as_json() {
+        assert_eq!(escaped("plain"), r#""plain""#);
+        assert_eq!(escaped("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(
+            escaped("\n\r\t\u{1}\u{1f}é"),
+            "\"\\n\\r\\t\\u0001\\u001fé\""
+        );
+        for text in ["", "\"", "x\u{0}y", "€\u{7f}\u{2028}", "\\\\\"\n"] {
+            let back: String = serde_json::from_str(&escaped(text)).unwrap_or_default();
+            assert_eq!(back, text);
+        }
+    }
+}
