@@ -684,6 +684,56 @@ fn pool_refuses_a_device_forgotten_during_its_sign_in() {
     );
 }
 
+/// amazon-cognito-identity-js answers "Device does not exist." by sending the same
+/// `PASSWORD_VERIFIER` answer without `DEVICE_KEY`: through the typed `handle` too, the
+/// exchange of a claim that verified survives that refusal (it was consumed), and is used up by
+/// the retry.
+#[test]
+fn pool_keeps_a_verified_claim_after_a_stale_device_for_the_retry() {
+    let (mut pool, signed_in) = pool_with_signed_in_user(true);
+    let new_device = signed_in.new_device.expect("NewDeviceMetadata");
+    let key = new_device.device.device_key().to_owned();
+    pool.confirm_device(USER, &key, &new_device.config).unwrap();
+    pool.forget_device(&key);
+    let mut s = sign_in(Flow::UserSrp).with_device(new_device.device);
+    let initiate = s.start().unwrap();
+    let answer = pool.handle(sent(&initiate), instant());
+    let claim = s.handle(answer, &now()).unwrap();
+    let Request::RespondToAuthChallenge(with_device) = sent(&claim) else {
+        panic!("expected the claim");
+    };
+    assert_eq!(
+        with_device.challenge_responses.get("DEVICE_KEY"),
+        Some(key.as_str())
+    );
+    let answer = pool.handle(sent(&claim), instant());
+    assert_eq!(
+        refusal(&answer),
+        ("ResourceNotFoundException", "Device does not exist.")
+    );
+    let pairs: Vec<(&str, &str)> = with_device
+        .challenge_responses
+        .iter()
+        .filter(|(k, _)| *k != "DEVICE_KEY")
+        .collect();
+    let retry = Request::respond_to_auth_challenge(
+        with_device.context.clone(),
+        Responder::new(&client(), USER).other("PASSWORD_VERIFIER", &pairs),
+        with_device.session.clone(),
+    );
+    let ServerAnswer::Authenticated {
+        new_device_metadata: Some(_),
+        access_token: Some(_),
+    } = pool.handle(&retry, instant())
+    else {
+        panic!("the retry without DEVICE_KEY was refused");
+    };
+    assert_eq!(
+        refusal(&pool.handle(&retry, instant())),
+        ("NotAuthorizedException", "Incorrect username or password.")
+    );
+}
+
 // --- 8. A failed device registration leaves the sign-in successful -----------------------------
 
 /// An RNG that serves `fills` requests from a seeded generator, then fails.
