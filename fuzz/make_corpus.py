@@ -150,8 +150,58 @@ POOL = {
         setup(True, [(U0 | RIGHT, NO_DEVICE), (U0 | RIGHT, DEV0), (U1 | RIGHT, NO_DEVICE)], 8)
         + run(0, 3) + run(2, 2) + clock(2) + step(2) + step(2) + run(2, 3)
         + run(1, 4) + clock(3) + step(1) + forget(0) + step(1) + run(1, 8),
+    # The claim names the user by alias (no client secret): authenticated, for that user.
+    "alias-username-in-the-claim":
+        setup(False, [(U0 | RIGHT, NO_DEVICE)]) + run(0, 2) + mut(0, 2, variant=2),
 }
 for name, data in POOL.items():
     d = OUT / "pool_conversations"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(bytes(data))
+
+# pool_json: flags, then messages (sel, len, body); see the header of fuzz_targets/pool_json.rs.
+def msg(sel, body):
+    body = body.encode()
+    assert len(body) <= 255, (len(body), body)
+    return [sel, len(body)] + list(body)
+INITIATE, ADMIN_INITIATE, RESPOND, ADMIN_RESPOND, OP_LINE = 0, 1, 2, 3, 4
+PADDED, OVERSIZED = 0x10, 0x18
+SECRET_CLIENT, PUBLIC_CLIENT = "json-fuzz-client", "json-fuzz-public"
+def initiate(client, flow, params, extra=""):
+    return f'{{"ClientId":"{client}","AuthFlow":"{flow}","AuthParameters":{{{params}}}{extra}}}'
+def respond(client, name, responses, session=True):
+    s = ',"Session":"$S"' if session else ""
+    return f'{{"ClientId":"{client}","ChallengeName":"{name}"{s},"ChallengeResponses":{{{responses}}}}}'
+POOL_JSON = {
+    "password-then-refresh": [1]
+        + msg(INITIATE, initiate(SECRET_CLIENT, "USER_PASSWORD_AUTH",
+                                 '"USERNAME":"$E","PASSWORD":"$P","SECRET_HASH":"$h"'))
+        + msg(INITIATE, initiate(SECRET_CLIENT, "REFRESH_TOKEN_AUTH",
+                                 '"REFRESH_TOKEN":"$R","SECRET_HASH":"$H","DEVICE_KEY":"$D"')),
+    "srp-and-a-forged-claim": [0]
+        + msg(INITIATE, initiate(PUBLIC_CLIENT, "USER_SRP_AUTH", '"USERNAME":"$U","SRP_A":"$A"'))
+        + msg(RESPOND, respond(PUBLIC_CLIENT, "PASSWORD_VERIFIER",
+                               '"USERNAME":"$E","PASSWORD_CLAIM_SECRET_BLOCK":"$B",'
+                               '"TIMESTAMP":"Fri Jan 15 08:00:00 UTC 2027",'
+                               '"PASSWORD_CLAIM_SIGNATURE":"AAAA","DEVICE_KEY":null', False)),
+    "email-otp": [0]
+        + msg(INITIATE, initiate(PUBLIC_CLIENT, "USER_AUTH",
+                                 '"USERNAME":"$E","PREFERRED_CHALLENGE":"EMAIL_OTP"'))
+        + msg(RESPOND, respond(PUBLIC_CLIENT, "EMAIL_OTP", '"USERNAME":"$U","EMAIL_OTP_CODE":"$C"')),
+    "select-challenge-password": [1]
+        + msg(INITIATE, initiate(SECRET_CLIENT, "USER_AUTH", '"USERNAME":"$U","SECRET_HASH":"$H"'))
+        + msg(0x20 | RESPOND, respond(SECRET_CLIENT, "SELECT_CHALLENGE",
+                                      '"USERNAME":"$U","ANSWER":"PASSWORD","PASSWORD":"$P","SECRET_HASH":"$H"')),
+    "admin-nulls-and-malformed": [1]
+        + msg(ADMIN_INITIATE, initiate(SECRET_CLIENT, "ADMIN_USER_PASSWORD_AUTH",
+                                       '"USERNAME":"$U","PASSWORD":"$P","SECRET_HASH":"$H","DEVICE_KEY":null',
+                                       ',"UserPoolId":"us-east-1_JsonFuzz","ContextData":null'))
+        + msg(ADMIN_RESPOND, '{"ClientId":null,"ChallengeName":5}')
+        + msg(OP_LINE, "GetUser\n{}")
+        + msg(RESPOND, '[1,{"a":')
+        + msg(OVERSIZED, "{}"),
+}
+for name, data in POOL_JSON.items():
+    d = OUT / "pool_json"
     d.mkdir(parents=True, exist_ok=True)
     (d / name).write_bytes(bytes(data))

@@ -3,10 +3,10 @@
 //! from another sign-in, `USERNAME` / `SECRET_HASH` / `DEVICE_KEY` / context changed), injected
 //! or replayed, and the pool's clock jumps. Oracle: every `Authenticated` answers a
 //! `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER` whose `PASSWORD_CLAIM_SIGNATURE` a `SignIn`
-//! produced for the very user (and device) the request names while holding that user's
-//! password (that device's password), and no signature is ever authenticated twice. No wrong
-//! password, no unknown user, no bogus device, no replay. Every `SignIn` call gives a step or a
-//! documented error.
+//! produced for the very user (and device) the request names (by internal name or alias) while
+//! holding that user's password (that device's password), and no signature is ever
+//! authenticated twice. No wrong password, no unknown user, no bogus device, no replay. Every
+//! `SignIn` call gives a step or a documented error.
 //!
 //! Input (bytes):
 //!
@@ -239,6 +239,14 @@ fn rebuild(challenge: &str, pairs: &[(String, String)]) -> ChallengeResponses {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     Responder::new(&client, username).other(challenge, &refs)
+}
+
+/// The user a name signs in as: an internal name, or user 0's alias.
+fn user_of(name: &str) -> Option<usize> {
+    if name == ALIAS {
+        return Some(0);
+    }
+    USERS.iter().position(|u| u.0 == name)
 }
 
 fn right_hash(username: &str) -> String {
@@ -584,15 +592,16 @@ impl Harness {
             "a {} signature authenticated a {name}",
             claim.challenge
         );
+        // The request may name the user by alias (the pool accepts it, with `SECRET_HASH` over
+        // that name).
         let username = responses.get(param::USERNAME).unwrap_or_default();
+        let user = user_of(username)
+            .unwrap_or_else(|| panic!("{name}: unknown user {username:?} authenticated"));
         assert_eq!(
-            claim.username, username,
+            user_of(&claim.username),
+            Some(user),
             "{name}: a claim for another user was authenticated"
         );
-        let user = USERS
-            .iter()
-            .position(|u| u.0 == username)
-            .unwrap_or_else(|| panic!("{name}: unknown user {username:?} authenticated"));
         if name == challenge_name::PASSWORD_VERIFIER {
             assert_eq!(
                 claim.password, USERS[user].1,
