@@ -24,7 +24,7 @@
 //!   `'0' + byte % 10`);
 //! - a pool's other fills are public: 32 bytes for a session (a fill of 32 bytes that was not
 //!   expected as a key or a refresh token), 16 and 5 bytes for a new device's key and group key
-//!   (16 also for an access token's dummy signature).
+//!   (16 also for the `jti` of each token, access and id).
 //!
 //! Any other size (e.g. an ephemeral of another length than the library's 64 bytes) is an
 //! error: the library draws something this recorder does not know, and its patterns would be
@@ -46,8 +46,8 @@ use crate::secrets::{self, Kind};
 pub const EPHEMERAL_BYTES: usize = 64;
 /// Bytes of the `SECRET_BLOCK` a server draws right after `b` (public).
 const SECRET_BLOCK_BYTES: usize = 64;
-/// Bytes of a salt (a user's or a device's verifier); a pool's new device key and an access
-/// token's dummy signature are drawn as 16 bytes too.
+/// Bytes of a salt (a user's or a device's verifier); a pool's new device key and each token's
+/// `jti` are drawn as 16 bytes too.
 const SALT_BYTES: usize = 16;
 /// Random bytes of a pool's session (public).
 const SESSION_BYTES: usize = 32;
