@@ -152,11 +152,31 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// ```
     pub fn handle_json(&mut self, operation: &str, body: &[u8], now: DateTime<Utc>) -> JsonAnswer {
         let answer = match parse(operation, body) {
-            Ok(request) => self.answer(&request, now),
+            Ok(mut request) => {
+                let answer = self.answer(&request, now);
+                wipe_request(&mut request);
+                answer
+            }
             Err(refusal) => Err(refusal),
         };
         render(&answer)
     }
+}
+
+/// Wipe what a request holds outside its wiped maps: the `Session` and the `ClientMetadata`
+/// values.
+fn wipe_request(request: &mut Request) {
+    let context = match request {
+        Request::InitiateAuth(r) => &mut r.context,
+        Request::RespondToAuthChallenge(r) => {
+            r.session.zeroize();
+            &mut r.context
+        }
+    };
+    context
+        .client_metadata
+        .values_mut()
+        .for_each(|v| v.zeroize());
 }
 
 fn serialization(message: &str) -> ServerAnswer {
