@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use rand_core::TryCryptoRng;
+use zeroize::Zeroizing;
 
 pub use messages::{
     AnalyticsMetadata, Challenge, ContextData, InitiateAuthRequest, NewDeviceMetadata, Request,
@@ -592,7 +593,12 @@ impl<R: TryCryptoRng> SignIn<R> {
             ServerAnswer::Authenticated {
                 new_device_metadata,
                 access_token,
-            } => Ok(self.on_authenticated(new_device_metadata, access_token.as_deref())),
+            } => {
+                // A bearer value: wiped once its user name is read.
+                let access_token = access_token.map(Zeroizing::new);
+                let access_token = access_token.as_deref().map(String::as_str);
+                Ok(self.on_authenticated(new_device_metadata, access_token))
+            }
             ServerAnswer::Error { code, message } => self.on_error(&code, &message),
         };
         self.release_if_failed(step)

@@ -245,7 +245,8 @@ pub enum ServerAnswer {
         /// `AuthenticationResult.NewDeviceMetadata`.
         new_device_metadata: Option<NewDeviceMetadata>,
         /// `AuthenticationResult.AccessToken` (a bearer value; only its `username` claim is
-        /// read, the token is not verified).
+        /// read, the token is not verified, and [`SignIn::handle`](crate::SignIn::handle)
+        /// wipes it once read).
         access_token: Option<String>,
     },
     /// A service error, by its code (e.g. `ResourceNotFoundException`) and message. Feed it

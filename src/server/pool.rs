@@ -872,11 +872,15 @@ impl<R: TryCryptoRng> UserPool<R> {
             return Zeroizing::new(signer(&payload));
         }
         let encode = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string;
-        Zeroizing::new(format!(
-            "{}.{}.",
-            encode(br#"{"alg":"none","typ":"JWT"}"#),
-            encode(payload.as_bytes())
-        ))
+        let header = encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = Zeroizing::new(encode(payload.as_bytes()));
+        // Written at its final size: a `format!` grows by reallocation and leaves the token's
+        // first part in each block it outgrows.
+        let mut token = Zeroizing::new(String::with_capacity(header.len() + payload.len() + 2));
+        for part in [header.as_str(), ".", payload.as_str(), "."] {
+            token.push_str(part);
+        }
+        token
     }
 
     /// `NewDeviceMetadata` for a new device of `user`.
