@@ -23,6 +23,7 @@ use std::process::ExitCode;
 mod oracle;
 
 mod control;
+mod json;
 mod rng;
 mod scanner;
 mod scenarios;

@@ -20,6 +20,12 @@
 //!   its fake verifiers (for names it does not know) are derived with;
 //! - the first 32-byte fill after [`Recorder::expect_refresh_token`] is a refresh token the
 //!   pool issues (its 64-character hex text is the token);
+//! - after [`Recorder::expect_tokens`], the same, and the two 16-byte fills that follow the
+//!   refresh token are the `jti`s of the access and id tokens minted with it (public):
+//!   the harness knows every other claim, so each token is predicted and registered (its
+//!   text after the public header) before the pool mints it, and checked against the answer
+//!   afterwards ([`Recorder::check_tokens`]). Their `device_key` claim is the new device's
+//!   when the refresh token came right after one (a 16-byte then a 5-byte fill);
 //! - each 6-byte fill of a server's RNG is an `EMAIL_OTP` code (the pool's six digits,
 //!   `'0' + byte % 10`);
 //! - a pool's other fills are public: 32 bytes for a session (a fill of 32 bytes that was not
@@ -34,9 +40,10 @@ use core::cell::RefCell;
 use core::convert::Infallible;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use cognito_srp_auth::rand_core::{TryCryptoRng, TryRng};
 use num_bigint::BigUint;
+use serde_json::json;
 
 use crate::scanner;
 use crate::secrets::{self, Kind};
@@ -65,6 +72,42 @@ const REFRESH_TOKEN_BYTES: usize = 32;
 const REFRESH_TOKEN_TEXT: usize = 2 * REFRESH_TOKEN_BYTES;
 /// Digits of an `EMAIL_OTP` code (one random byte each).
 const EMAIL_CODE_DIGITS: usize = 6;
+/// The header of the pool's unsecured JWTs (public), before its dot.
+const JWT_HEADER: &[u8] = br#"{"alg":"none","typ":"JWT"}"#;
+
+/// The public claims of the tokens a pool will issue, as the harness knows them before they
+/// are minted (all but the `jti`s and a new device's key, which the recorder sees drawn).
+/// `&'static` texts: setting the expectation allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenClaims {
+    /// The pool id (`iss` and the device key's region).
+    pub pool_id: &'static str,
+    /// The app client the request came through (`client_id`, `aud`).
+    pub client_id: &'static str,
+    /// The internal user name (`sub`, `username`, `cognito:username`).
+    pub username: &'static str,
+    /// `iat` and `auth_time` (a sign-in: both the pool's clock), in seconds.
+    pub time: i64,
+}
+
+/// 16 random bytes as the pool writes them as a UUID (a `jti`, a device key's):
+/// lowercase hex, `8-4-4-4-12`.
+fn uuid(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex: String = bytes
+        .iter()
+        .flat_map(|b| [b >> 4, b & 0xf])
+        .map(|nibble| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex.get(..8).unwrap_or_default(),
+        hex.get(8..12).unwrap_or_default(),
+        hex.get(12..16).unwrap_or_default(),
+        hex.get(16..20).unwrap_or_default(),
+        hex.get(20..).unwrap_or_default()
+    )
+}
 
 /// `SplitMix64`: deterministic test secrets.
 struct SplitMix(u64);
@@ -143,6 +186,22 @@ struct State {
     email_codes: u32,
     /// The last `EMAIL_OTP` code (a fixed array: never on the heap).
     email_code: Option<[u8; EMAIL_CODE_DIGITS]>,
+    /// The size and (up to 16) first bytes of the previous fill (public: only read for a
+    /// 16-byte fill, a device key or a `jti`).
+    previous: (usize, [u8; SALT_BYTES]),
+    /// The key bytes of a new device whose group key was the previous fill (public).
+    new_device: Option<[u8; SALT_BYTES]>,
+    /// The claims of the tokens the next refresh token comes with ([`Recorder::expect_tokens`]).
+    token_claims: Option<TokenClaims>,
+    /// The device key of those tokens (public).
+    token_device: Option<String>,
+    /// `jti` fills still expected: 2 (access, then id) after such a refresh token.
+    jtis: u8,
+    access_tokens: u32,
+    id_tokens: u32,
+    /// The last access and id tokens predicted. Harness copies of secrets: replaced only in a
+    /// fill (disarmed), dropped with the recorder after the scenario.
+    tokens: (Option<String>, Option<String>),
     /// A registration that failed inside a fill (the RNG itself cannot fail).
     error: Option<String>,
 }
@@ -176,6 +235,14 @@ impl Recorder {
             refresh_token: None,
             email_codes: 0,
             email_code: None,
+            previous: (0, [0; SALT_BYTES]),
+            new_device: None,
+            token_claims: None,
+            token_device: None,
+            jtis: 0,
+            access_tokens: 0,
+            id_tokens: 0,
+            tokens: (None, None),
             error: None,
         }))
     }
@@ -215,6 +282,41 @@ impl Recorder {
     /// with tokens (no session is drawn in that answer, so the token is its one 32-byte fill).
     pub fn expect_refresh_token(&self) {
         self.0.borrow_mut().expect_refresh_token = true;
+    }
+
+    /// As [`expect_refresh_token`](Self::expect_refresh_token), and the access and id tokens
+    /// minted with that refresh token have these `claims`: each is predicted and registered
+    /// as its `jti` is drawn, before the pool mints it.
+    pub fn expect_tokens(&self, claims: TokenClaims) {
+        let mut state = self.0.borrow_mut();
+        state.expect_refresh_token = true;
+        state.token_claims = Some(claims);
+    }
+
+    /// Check the tokens of an `AuthenticationResult` (its `AccessToken`, `IdToken` and
+    /// `RefreshToken`) against the last ones recorded: the registered patterns are the
+    /// tokens'.
+    ///
+    /// # Errors
+    /// When one differs or was not recorded.
+    pub fn check_tokens(
+        &self,
+        access: Option<&str>,
+        id: Option<&str>,
+        refresh: Option<&str>,
+    ) -> Result<(), String> {
+        self.check_refresh_token(refresh)?;
+        scanner::disarmed(|| {
+            let state = self.0.borrow();
+            let (expected_access, expected_id) = &state.tokens;
+            if access.is_none() || access != expected_access.as_deref() {
+                return Err("the AccessToken is not the one predicted".to_owned());
+            }
+            if id.is_none() || id != expected_id.as_deref() {
+                return Err("the IdToken is not the one predicted".to_owned());
+            }
+            Ok(())
+        })
     }
 
     /// Check the refresh token the pool reports (`UserPool::refresh_token`) against the last
@@ -397,20 +499,36 @@ impl Recorder {
 impl State {
     /// Register what a fill of the library is, by the RNG's role, the fill's size and order.
     fn record(&mut self, drawn: &[u8]) -> Result<(), String> {
+        let mut head = [0u8; SALT_BYTES];
+        for (dst, src) in head.iter_mut().zip(drawn) {
+            *dst = *src;
+        }
+        let previous = core::mem::replace(&mut self.previous, (drawn.len(), head));
         if core::mem::take(&mut self.awaiting_block) {
             // `ServerSrp::start` draws `b`, then at once its secret block.
             return self.secret_block(drawn);
         }
         match (self.role, drawn.len()) {
+            (Role::Server, SALT_BYTES) if self.jtis > 0 => self.token_jti(drawn),
             (_, EPHEMERAL_BYTES) => self.ephemeral(drawn),
             (_, SALT_BYTES) => self.salt(drawn),
             (Role::Client, DEVICE_PASSWORD_BYTES) => self.device_password(drawn),
             (Role::Server, POOL_KEY_BYTES) if self.expect_pool_key => self.pool_key(drawn),
             (Role::Server, REFRESH_TOKEN_BYTES) if self.expect_refresh_token => {
-                self.refresh_token(drawn)
+                // A new device's key and group key are drawn right before the refresh token.
+                let device = match previous.0 {
+                    DEVICE_GROUP_BYTES => self.new_device.take(),
+                    _ => None,
+                };
+                self.refresh_token(drawn, device)
             }
             (Role::Server, EMAIL_CODE_DIGITS) => self.email_code(drawn),
-            (Role::Server, SESSION_BYTES | DEVICE_GROUP_BYTES) => Ok(()),
+            (Role::Server, DEVICE_GROUP_BYTES) => {
+                // A new device: its key (16 bytes) was drawn just before its group key.
+                self.new_device = (previous.0 == SALT_BYTES).then_some(previous.1);
+                Ok(())
+            }
+            (Role::Server, SESSION_BYTES) => Ok(()),
             (role, len) => Err(format!(
                 "the {role:?}'s RNG drew {len} bytes, a size memscan does not know: its \
                  patterns would be missing (see src/rng.rs)"
@@ -473,9 +591,18 @@ impl State {
         Ok(())
     }
 
-    fn refresh_token(&mut self, drawn: &[u8]) -> Result<(), String> {
+    fn refresh_token(
+        &mut self,
+        drawn: &[u8],
+        new_device: Option<[u8; SALT_BYTES]>,
+    ) -> Result<(), String> {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         self.expect_refresh_token = false;
+        if let Some(claims) = self.token_claims {
+            self.jtis = 2;
+            let region = claims.pool_id.split('_').next().unwrap_or_default();
+            self.token_device = new_device.map(|key| format!("{region}_{}", uuid(&key)));
+        }
         self.refresh_tokens += 1;
         let i = self.refresh_tokens;
         let mut text = [0u8; REFRESH_TOKEN_TEXT];
@@ -487,6 +614,82 @@ impl State {
         self.refresh_token = Some(text);
         secrets::form("refresh token", i, "drawn bytes", drawn)?;
         secrets::form("refresh token", i, "hex text", &text)?;
+        Ok(())
+    }
+
+    /// The `jti` of the access token (the first after the refresh token) or of the id token
+    /// (the second): the token is predicted from its claims as the pool writes them
+    /// (`serde_json`, keys in order, then an unsecured JWT) and registered as its text after
+    /// the public header (the base64url claims and the final dot); the claims' JSON text is
+    /// not registered (its 16-byte chunks may lie inside public values: the user name, the
+    /// issuer, the scope, the `jti`).
+    fn token_jti(&mut self, drawn: &[u8]) -> Result<(), String> {
+        let claims = self.token_claims.ok_or("a jti without token claims")?;
+        let jti = uuid(drawn);
+        let issuer = format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            claims.pool_id.split('_').next().unwrap_or_default(),
+            claims.pool_id
+        );
+        let exp = claims.time + 3600;
+        let access = self.jtis == 2;
+        self.jtis -= 1;
+        let payload = if access {
+            let mut payload = json!({
+                "sub": claims.username,
+                "iss": issuer,
+                "client_id": claims.client_id,
+                "token_use": "access",
+                "scope": "aws.cognito.signin.user.admin",
+                "auth_time": claims.time,
+                "iat": claims.time,
+                "exp": exp,
+                "jti": jti,
+                "username": claims.username,
+            });
+            if let (Some(key), Some(map)) = (&self.token_device, payload.as_object_mut()) {
+                map.insert("device_key".to_owned(), key.as_str().into());
+            }
+            payload
+        } else {
+            self.token_claims = None;
+            json!({
+                "sub": claims.username,
+                "iss": issuer,
+                "aud": claims.client_id,
+                "cognito:username": claims.username,
+                "token_use": "id",
+                "auth_time": claims.time,
+                "iat": claims.time,
+                "exp": exp,
+                "jti": jti,
+            })
+        };
+        let header = URL_SAFE_NO_PAD.encode(JWT_HEADER);
+        let token = format!(
+            "{header}.{}.",
+            URL_SAFE_NO_PAD.encode(payload.to_string().as_bytes())
+        );
+        let after_header = token.get(header.len() + 1..).unwrap_or_default().as_bytes();
+        if access {
+            self.access_tokens += 1;
+            secrets::form(
+                "access token",
+                self.access_tokens,
+                "text after the header",
+                after_header,
+            )?;
+            self.tokens.0 = Some(token);
+        } else {
+            self.id_tokens += 1;
+            secrets::form(
+                "id token",
+                self.id_tokens,
+                "text after the header",
+                after_header,
+            )?;
+            self.tokens.1 = Some(token);
+        }
         Ok(())
     }
 

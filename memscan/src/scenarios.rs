@@ -7,8 +7,9 @@
 //! Every derived value is checked against the library's public outputs (`SRP_A = g^a`,
 //! `SRP_B = k·v + g^b`, the claim's signature, a new device's verifier text), and every
 //! recorded code and refresh token against what the pool reports (`sent_code`,
-//! `refresh_token`), so the patterns searched for are known to be the secrets the library
-//! really holds.
+//! `refresh_token`), and every predicted access and id token against the
+//! `AuthenticationResult` of `handle_json`, so the patterns searched for are known to be the
+//! secrets the library really holds.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,8 +31,9 @@ use cognito_srp_auth::{
 use num_bigint::BigUint;
 use zeroize::{Zeroize as _, Zeroizing};
 
+use crate::json;
 use crate::oracle;
-use crate::rng::{Recorder, RecordingRng, Role};
+use crate::rng::{Recorder, RecordingRng, Role, TokenClaims};
 use crate::scanner;
 use crate::secrets::{self, Exchange, Kind};
 
@@ -67,6 +69,17 @@ const SPACED_DEVICE_PASSWORD: &str = "c3BhY2Ug aW4gdGhlIGRldmljZSBwYXNzd29yZA=="
 const NO_DEVICE: &str = "Device does not exist.";
 /// The pool's answer to a claim that does not verify, or from a name it does not know.
 const INCORRECT: &str = "Incorrect username or password.";
+/// A second user of `json-password`, whose password a JSON body must escape.
+const QUOTED_USER_ID: &str = "8c1f3e2a-7d64-4b9e-a0f5-6e2d9c8b7a31";
+/// Its alias.
+const QUOTED_EMAIL: &str = "trudy@example.com";
+/// Its password: a quote, a backslash and letters outside ASCII.
+const QUOTED_PASSWORD: &str = "Qu\"oted\\pässwörd-é-2024!";
+/// [`QUOTED_PASSWORD`] as a JSON string in a body: `\"`, `\\`, `\u00e4`, `\u00f6` and `\u00e9`
+/// (`serde_json` unescapes such a string in its scratch buffer).
+const QUOTED_PASSWORD_JSON: &str = r#"Qu\"oted\\p\u00e4ssw\u00f6rd-\u00e9-2024!"#;
+/// [`WRONG_PASSWORD`] as a JSON string in a body, its `&` escaped as `\u0026`.
+const WRONG_PASSWORD_JSON: &str = r"Tr0ub4dor\u00264-incorrect-horse-staple";
 
 /// A check scenario: its name and body.
 pub type Scenario = (&'static str, fn() -> Result<(), String>);
@@ -89,6 +102,8 @@ pub const SCENARIOS: &[Scenario] = &[
     ("select-challenge", select_challenge),
     ("custom-auth", custom_auth),
     ("refresh", refresh),
+    ("json-password", json_password),
+    ("json-sign-in", json_sign_in),
 ];
 
 /// The fixed clock of every scenario.
@@ -1570,6 +1585,213 @@ fn refresh() -> Result<(), String> {
             }
         }
         drop((request, token, client, done, pool));
+        Ok(())
+    })?;
+    transport.check_flow("PASSWORD_VERIFIER")?;
+    client_rng.error()?;
+    pool_rng.error()
+}
+
+/// The claims of the tokens the pool issues to `username` through the app client, now.
+fn token_claims(username: &'static str) -> TokenClaims {
+    TokenClaims {
+        pool_id: POOL_ID,
+        client_id: CLIENT_ID,
+        username,
+        time: now().timestamp(),
+    }
+}
+
+/// `handle_json` as a careful caller uses it: `body` (the caller's buffer, built disarmed) is
+/// wiped once the pool has answered, the answer is read (disarmed; its tokens checked against
+/// the ones recorded) and its body, the caller's too (tokens, sessions), wiped.
+fn post_json(
+    pool: &mut UserPool<RecordingRng<'_>>,
+    pool_rng: &Recorder,
+    operation: &str,
+    mut body: Vec<u8>,
+) -> Result<ServerAnswer, String> {
+    let mut answer = pool.handle_json(operation, &body, now());
+    body.zeroize();
+    drop(body);
+    let typed = json::read_answer(&answer, pool_rng);
+    answer.body.zeroize();
+    drop(answer);
+    typed
+}
+
+/// [`send`] through the pool's JSON API: `request` written as the JSON body an SDK sends,
+/// the answer read back as an SDK reads it and fed to the machine.
+fn send_json<R: TryCryptoRng>(
+    pool: &mut UserPool<RecordingRng<'_>>,
+    sign_in: &mut SignIn<R>,
+    transport: &mut Transport<'_>,
+    request: Request,
+) -> Result<cognito_srp_auth::Result<Step>, String> {
+    scanner::disarmed(|| transport.outgoing(&request))?;
+    let (operation, body) = json::body_of(&request);
+    drop(request);
+    let answer = post_json(pool, transport.server, operation, body)?;
+    transport.deliver(sign_in, answer)
+}
+
+/// One `USER_PASSWORD_AUTH` body of `json-password`.
+struct PlainCase {
+    /// `USERNAME` (`SECRET_HASH` is over it).
+    name: &'static str,
+    /// The internal name of the user it names.
+    identity: &'static str,
+    /// The password sent.
+    password: &'static str,
+    /// The password as the body writes it (escaped).
+    written: &'static str,
+    /// Whether it is the user's (tokens), or a wrong one (refused).
+    right: bool,
+}
+
+/// q. `USER_PASSWORD_AUTH` through `UserPool::handle_json`: `InitiateAuth` bodies written by
+/// hand with the password in `AuthParameters.PASSWORD` and `SECRET_HASH`: (a) the user by its
+/// alias, tokens; (b) a second user whose password the body escapes (`\"`, `\\`, `\u00e9`, …:
+/// `serde_json` unescapes it in its scratch buffer), tokens; (c) a wrong password with an escape,
+/// refused. The caller's body and the answer's body are wiped by the harness; the tokens are
+/// registered as the pool draws them.
+fn json_password() -> Result<(), String> {
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_0b02);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("user password", 2, QUOTED_PASSWORD)?;
+    secrets::form(
+        "user password",
+        2,
+        "JSON string text",
+        QUOTED_PASSWORD_JSON.as_bytes(),
+    )?;
+    secrets::text("wrong password", 1, WRONG_PASSWORD)?;
+    secrets::form(
+        "wrong password",
+        1,
+        "JSON string text",
+        WRONG_PASSWORD_JSON.as_bytes(),
+    )?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+        let user_salt = pool_rng.user_salt_enc()?;
+        let hash =
+            scanner::disarmed(|| oracle::secret_hash(QUOTED_EMAIL, CLIENT_ID, CLIENT_SECRET));
+        secrets::form("SECRET_HASH", 4, "base64 text", hash.as_bytes())?;
+        scanner::disarmed(|| drop(hash));
+        pool_rng.expect_user(pool_name(), QUOTED_USER_ID, QUOTED_PASSWORD);
+        pool.add_user(
+            QUOTED_USER_ID,
+            &Password::from(QUOTED_PASSWORD),
+            &[QUOTED_EMAIL],
+        )
+        .map_err(fail("add_user"))?;
+        let quoted_salt = pool_rng.user_salt_enc()?;
+        let cases = [
+            PlainCase {
+                name: EMAIL,
+                identity: USER_ID,
+                password: PASSWORD,
+                written: PASSWORD,
+                right: true,
+            },
+            PlainCase {
+                name: QUOTED_EMAIL,
+                identity: QUOTED_USER_ID,
+                password: QUOTED_PASSWORD,
+                written: QUOTED_PASSWORD_JSON,
+                right: true,
+            },
+            PlainCase {
+                name: USER_ID,
+                identity: USER_ID,
+                password: WRONG_PASSWORD,
+                written: WRONG_PASSWORD_JSON,
+                right: false,
+            },
+        ];
+        for (instance, case) in (3..).zip(cases) {
+            let PlainCase {
+                name,
+                identity,
+                password,
+                written,
+                right,
+            } = case;
+            let salt = if identity == QUOTED_USER_ID {
+                &quoted_salt
+            } else {
+                &user_salt
+            };
+            // What the pool derives to check the password (for a right one, the user's own
+            // `x` and `v`, registered when the user was added); the harness's `v` is dropped
+            // disarmed.
+            scanner::disarmed(|| {
+                secrets::verifier(Kind::User, instance, pool_name(), identity, password, salt)
+                    .map(drop)
+            })?;
+            let body = scanner::disarmed(|| {
+                let hash = oracle::secret_hash(name, CLIENT_ID, CLIENT_SECRET);
+                format!(
+                    r#"{{"ClientId":"{CLIENT_ID}","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{{"USERNAME":"{name}","PASSWORD":"{written}","SECRET_HASH":"{hash}"}}}}"#
+                )
+                .into_bytes()
+            });
+            if right {
+                pool_rng.expect_tokens(token_claims(identity));
+            }
+            let answer = post_json(&mut pool, &pool_rng, "InitiateAuth", body)?;
+            scanner::disarmed(|| match answer {
+                ServerAnswer::Authenticated {
+                    new_device_metadata: Some(_),
+                    access_token: Some(_),
+                } if right => pool_rng.check_refresh_token(pool.refresh_token(identity)),
+                ServerAnswer::Error { code, message }
+                    if !right && code == "NotAuthorizedException" && message == INCORRECT =>
+                {
+                    Ok(())
+                }
+                other => Err(format!("{name}: unexpected answer {other:?}")),
+            })?;
+        }
+        drop((user_salt, quoted_salt, pool));
+        Ok(())
+    })?;
+    pool_rng.error()
+}
+
+/// r. A whole SRP sign-in through `UserPool::handle_json`: a `SignIn` with a client secret,
+/// by the alias, each request written as the JSON body an SDK sends and each answer read back
+/// as an SDK reads it (as `tests/server_json.rs` does): `USER_SRP_AUTH`, `PASSWORD_VERIFIER` (the
+/// claim's secrets registered as the transport sees its challenge), tokens (registered as the
+/// pool draws them) and a new device. The request bodies and the answers' bodies are wiped by
+/// the harness.
+fn json_sign_in() -> Result<(), String> {
+    let client_rng = Recorder::new(Role::Client, 0x5eed_0c01);
+    let pool_rng = Recorder::new(Role::Server, 0x5eed_0c02);
+    let mut transport = Transport::new(&client_rng, &pool_rng, PASSWORD);
+    secrets::text("user password", 1, PASSWORD)?;
+    secrets::text("client secret", 1, CLIENT_SECRET)?;
+    armed(|| -> Result<(), String> {
+        let mut pool = pool_with_user(&pool_rng)?;
+        let mut sign_in = new_sign_in(&client_rng, EMAIL, PASSWORD)?;
+        let request = expect_request(sign_in.start().map_err(fail("start"))?)?;
+        let step = send_json(&mut pool, &mut sign_in, &mut transport, request)?
+            .map_err(fail("USER_SRP_AUTH"))?;
+        let claim = expect_request(step)?;
+        pool_rng.expect_tokens(token_claims(USER_ID));
+        let done = match send_json(&mut pool, &mut sign_in, &mut transport, claim)? {
+            Ok(Step::Done(done)) => done,
+            other => return Err(format!("the claim did not end the sign-in: {other:?}")),
+        };
+        check_refresh_token(&pool, &pool_rng)?;
+        let new_device = done.new_device.as_ref().ok_or("no NewDeviceMetadata")?;
+        client_rng.check_device_config(
+            new_device.config.salt(),
+            new_device.config.password_verifier(),
+        )?;
+        drop((done, sign_in, pool));
         Ok(())
     })?;
     transport.check_flow("PASSWORD_VERIFIER")?;
