@@ -1,11 +1,14 @@
 //! `cognito-srp`: sign in to an Amazon Cognito user pool from a terminal and print the tokens
-//! as one JSON object (see the README for usage).
+//! as one JSON object, or serve a local user-pool endpoint to test Cognito clients against
+//! (see the README for usage).
 //!
-//! Exit status: 0 signed in (or refreshed, or the device forgotten); 1 Cognito refused (its
-//! `<Exception>: <message>` on stderr); 2 usage, configuration or local errors.
+//! Exit status: 0 signed in (or refreshed, or the device forgotten, or `serve` stopped by a
+//! signal); 1 Cognito refused (its `<Exception>: <message>` on stderr); 2 usage,
+//! configuration or local errors.
 
 mod answers;
 mod output;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,6 +86,17 @@ enum Command {
         /// The device file.
         #[arg(long)]
         device_file: PathBuf,
+    },
+    /// Serve a local Cognito user-pool endpoint on 127.0.0.1 (`CreateUserPool`,
+    /// `AdminCreateUser`, SRP and device SRP sign-ins, RS256 tokens, devices) until SIGINT or
+    /// SIGTERM. Prints `{"Endpoint":"http://127.0.0.1:<port>"}` once it is ready.
+    Serve {
+        /// The port (0: any free port; the endpoint line tells which).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The region of the pools it creates (their ids are `<region>_<id>`).
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
     },
 }
 
@@ -265,6 +279,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Serve { port, region } => serve::run(port, &region).await.map_err(Failure::Local),
     }
 }
 
