@@ -53,7 +53,6 @@ const MAX_BUF: usize = 64 * 1024;
 /// A message when the region is malformed, the port cannot be bound, the signal handlers
 /// cannot be installed or the endpoint line cannot be written.
 pub(crate) async fn run(port: u16, region: &str) -> Result<(), String> {
-    let service = Arc::new(Service::new(region)?);
     // Before the endpoint line: a signal sent once the line is read must end serve cleanly.
     let stop = shutdown_signal()?;
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
@@ -62,15 +61,17 @@ pub(crate) async fn run(port: u16, region: &str) -> Result<(), String> {
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    announce(address.port()).map_err(|e| format!("cannot write the endpoint: {e}"))?;
+    let endpoint = format!("http://127.0.0.1:{}", address.port());
+    let service = Arc::new(Service::new(region, &endpoint)?);
+    announce(&endpoint).map_err(|e| format!("cannot write the endpoint: {e}"))?;
     accept_loop(&listener, &service, stop).await;
     Ok(())
 }
 
 /// Print the endpoint line and flush it.
-fn announce(port: u16) -> std::io::Result<()> {
+fn announce(endpoint: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, r#"{{"Endpoint":"http://127.0.0.1:{port}"}}"#)?;
+    writeln!(stdout, r#"{{"Endpoint":"{endpoint}"}}"#)?;
     stdout.flush()
 }
 

@@ -204,11 +204,9 @@ impl Pool {
             .with_client_secret(ClientSecret::from(self.secret.as_str()))
     }
 
-    fn issuer(&self) -> String {
-        format!(
-            "https://cognito-idp.us-east-1.amazonaws.com/{}",
-            self.pool_id
-        )
+    /// `iss` of the pool's tokens: serve's address of the pool.
+    fn issuer(&self, serve: &Serve) -> String {
+        format!("{}/{}", serve.endpoint, self.pool_id)
     }
 }
 
@@ -621,7 +619,29 @@ async fn tokens_verify_with_the_pools_jwks() {
         .await
         .expect("sign-in");
 
-    let (status, body) = http_get(&serve, &format!("/{}/.well-known/jwks.json", pool.pool_id));
+    // As with Cognito, the key set is at `<iss>/.well-known/jwks.json`, and the discovery
+    // document says so.
+    let issuer = claims(tokens.access_token())["iss"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(issuer, pool.issuer(&serve));
+    let (status, body) = http_get(
+        &serve,
+        &format!("/{}/.well-known/openid-configuration", pool.pool_id),
+    );
+    assert_eq!(status, 200);
+    let discovery: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(discovery["issuer"], issuer);
+    assert_eq!(
+        discovery["jwks_uri"],
+        format!("{issuer}/.well-known/jwks.json")
+    );
+    let jwks_path = format!(
+        "{}/.well-known/jwks.json",
+        issuer.strip_prefix(&serve.endpoint).unwrap()
+    );
+    let (status, body) = http_get(&serve, &jwks_path);
     assert_eq!(status, 200);
     let jwks: Value = serde_json::from_slice(&body).unwrap();
     let keys = jwks["keys"].as_array().unwrap();
@@ -649,7 +669,7 @@ async fn tokens_verify_with_the_pools_jwks() {
     let id = claims(id_token);
     assert_eq!(id["cognito:username"], ALICE);
     assert_eq!(id["aud"], pool.client_id);
-    assert_eq!(id["iss"], pool.issuer());
+    assert_eq!(id["iss"], pool.issuer(&serve));
     assert_eq!(id["token_use"], "id");
     assert_eq!(id["sub"], sub);
     assert_eq!(id["email"], ALICE_EMAIL);
@@ -663,7 +683,7 @@ async fn tokens_verify_with_the_pools_jwks() {
     let access = claims(tokens.access_token());
     assert_eq!(access["username"], ALICE);
     assert_eq!(access["client_id"], pool.client_id);
-    assert_eq!(access["iss"], pool.issuer());
+    assert_eq!(access["iss"], pool.issuer(&serve));
     assert_eq!(access["token_use"], "access");
     assert_eq!(access["scope"], "aws.cognito.signin.user.admin");
     assert_eq!(access["sub"], sub);

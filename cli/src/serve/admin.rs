@@ -181,22 +181,29 @@ fn check_enum_list(field: &str, values: &[String], allowed: &[&str]) -> Result<(
     Ok(())
 }
 
-/// The token signer of a pool: each token's claims as the core pool gives them, with
-/// Cognito's `sub` (the user's UUID) and, in id tokens, the user's attributes added, signed
-/// RS256 with the pool's key; every access token is counted.
-fn signer(key: Arc<PoolKey>, profiles: Profiles, minted: Arc<AtomicU64>) -> TokenSigner {
-    Box::new(move |claims: &str| key.sign(&with_profile(claims, &profiles, &minted)))
+/// The token signer of a pool: each token's claims as the core pool gives them, with serve's
+/// `iss` (see [`Pool::issuer`]), Cognito's `sub` (the user's UUID) and, in id tokens, the
+/// user's attributes, signed RS256 with the pool's key; every access token is counted.
+fn signer(
+    key: Arc<PoolKey>,
+    issuer: String,
+    profiles: Profiles,
+    minted: Arc<AtomicU64>,
+) -> TokenSigner {
+    Box::new(move |claims: &str| key.sign(&with_profile(claims, &issuer, &profiles, &minted)))
 }
 
-/// The claims of a token with the user's profile (see [`signer`]).
+/// The claims of a token with serve's issuer and the user's profile (see [`signer`]).
 fn with_profile(
     claims: &str,
+    issuer: &str,
     profiles: &Mutex<BTreeMap<String, Profile>>,
     minted: &AtomicU64,
 ) -> String {
     let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(claims) else {
         return claims.to_owned();
     };
+    map.insert("iss".to_owned(), Value::String(issuer.to_owned()));
     let access = map.get("token_use").and_then(Value::as_str) == Some("access");
     if access {
         minted.fetch_add(1, Ordering::Relaxed);
@@ -372,8 +379,10 @@ impl Service {
             }
         }
         let profiles: Profiles = Arc::default();
+        let issuer = format!("{}/{id}", self.endpoint());
         let core = core_pool(&id, device.is_some())?.with_token_signer(signer(
             Arc::clone(&key),
+            issuer.clone(),
             Arc::clone(&profiles),
             self.minted(),
         ));
@@ -393,6 +402,7 @@ impl Service {
             core: Mutex::new(core),
             directory: Mutex::default(),
             profiles,
+            issuer,
         };
         let described = describe_pool(&pool, self.region());
         self.insert_pool(pool)?;
@@ -779,30 +789,39 @@ mod tests {
         )]));
         let minted = AtomicU64::new(0);
         let access = with_profile(
-            r#"{"sub":"alice","username":"alice","token_use":"access"}"#,
+            r#"{"sub":"alice","username":"alice","token_use":"access","iss":"core"}"#,
+            "http://127.0.0.1:1/us-east-1_X",
             &profiles,
             &minted,
         );
         assert_eq!(
             access,
-            r#"{"sub":"5a1e…","token_use":"access","username":"alice"}"#
+            r#"{"iss":"http://127.0.0.1:1/us-east-1_X","sub":"5a1e…","token_use":"access","username":"alice"}"#
         );
         let id = with_profile(
             r#"{"sub":"alice","cognito:username":"alice","token_use":"id","email":"core"}"#,
+            "i",
             &profiles,
             &minted,
         );
         assert_eq!(
             id,
-            r#"{"cognito:username":"alice","email":"core","email_verified":true,"sub":"5a1e…","token_use":"id"}"#
+            r#"{"cognito:username":"alice","email":"core","email_verified":true,"iss":"i","sub":"5a1e…","token_use":"id"}"#
         );
         let unknown = with_profile(
             r#"{"username":"bob","token_use":"access"}"#,
+            "i",
             &profiles,
             &minted,
         );
-        assert_eq!(unknown, r#"{"token_use":"access","username":"bob"}"#);
-        assert_eq!(with_profile("not json", &profiles, &minted), "not json");
+        assert_eq!(
+            unknown,
+            r#"{"iss":"i","token_use":"access","username":"bob"}"#
+        );
+        assert_eq!(
+            with_profile("not json", "i", &profiles, &minted),
+            "not json"
+        );
         assert_eq!(
             minted.load(Ordering::Relaxed),
             2,

@@ -89,7 +89,7 @@ impl Service {
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
         let scoped = text("scope")
             .is_some_and(|s| s.split(' ').any(|s| s == "aws.cognito.signin.user.admin"));
-        if text("token_use") != Some("access") || text("iss") != Some(&pool.issuer()) || !scoped {
+        if text("token_use") != Some("access") || text("iss") != Some(pool.issuer()) || !scoped {
             return Err(invalid_token());
         }
         let expires = claims

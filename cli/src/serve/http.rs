@@ -3,7 +3,9 @@
 //! - `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>` and
 //!   `Content-Type: application/x-amz-json-1.1` (parameters such as `charset` allowed): the
 //!   operation, answered with that content type;
-//! - `GET /<pool id>/.well-known/jwks.json`: the pool's key set (`application/json`).
+//! - `GET /<pool id>/.well-known/jwks.json`: the pool's key set, and
+//!   `GET /<pool id>/.well-known/openid-configuration`: its `issuer` and `jwks_uri`
+//!   (`application/json`).
 //!
 //! Refusals are JSON `{"__type":…,"message":…}` with `x-amzn-ErrorType: <__type>`:
 //! - a body over 1 MiB: 400 `InvalidParameterException` (the core pool's refusal of a longer
@@ -48,6 +50,9 @@ const JSON_1_1: &str = "application/x-amz-json-1.1";
 /// Where the key sets are: `/<pool id>` + this.
 const JWKS_SUFFIX: &str = "/.well-known/jwks.json";
 
+/// Where the `OpenID` Connect discovery documents are: `/<pool id>` + this.
+const OPENID_SUFFIX: &str = "/.well-known/openid-configuration";
+
 /// Why a request body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BodyError {
@@ -73,34 +78,44 @@ pub(super) async fn handle(
 async fn respond(service: Arc<Service>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
-    if let Some(pool_id) = path
-        .strip_prefix('/')
-        .and_then(|p| p.strip_suffix(JWKS_SUFFIX))
-        .filter(|p| !p.contains('/'))
+    let pool_document = |suffix: &str| {
+        path.strip_prefix('/')
+            .and_then(|p| p.strip_suffix(suffix))
+            .filter(|p| !p.contains('/'))
+    };
+    if let Some((pool_id, openid)) = pool_document(JWKS_SUFFIX)
+        .map(|id| (id, false))
+        .or_else(|| pool_document(OPENID_SUFFIX).map(|id| (id, true)))
     {
         if parts.method != Method::GET && parts.method != Method::HEAD {
-            return reply(
-                ApiError::new("UnknownOperationException", "Key sets are read with GET.").into(),
-                false,
-            );
+            let e = ApiError::new("UnknownOperationException", "Documents are read with GET.");
+            return reply(e.into(), false);
         }
-        return match service.jwks(pool_id) {
-            Some(jwks) => {
-                let mut response = reply(
-                    Answer {
-                        status: 200,
-                        body: Zeroizing::new(jwks.into_bytes()),
-                        error_type: None,
-                    },
-                    false,
-                );
-                response
-                    .headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
-            }
-            None => reply(unknown_pool(pool_id).with_status(404).into(), false),
+        let Some((issuer, jwks)) = service.openid(pool_id) else {
+            return reply(unknown_pool(pool_id).with_status(404).into(), false);
         };
+        let document = if openid {
+            serde_json::json!({
+                "issuer": issuer,
+                "jwks_uri": format!("{issuer}{JWKS_SUFFIX}"),
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "subject_types_supported": ["public"],
+                "response_types_supported": ["code", "token"],
+            })
+            .to_string()
+        } else {
+            jwks
+        };
+        let answer = Answer {
+            status: 200,
+            body: Zeroizing::new(document.into_bytes()),
+            error_type: None,
+        };
+        let mut response = reply(answer, false);
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        return response;
     }
     if path != "/" {
         let e = resource_not_found(

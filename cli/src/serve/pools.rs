@@ -297,14 +297,16 @@ pub(super) struct Pool {
     pub(super) directory: Mutex<Directory>,
     /// Read by the token signer.
     pub(super) profiles: Profiles,
+    /// `iss` of its tokens: `<endpoint>/<pool id>`.
+    pub(super) issuer: String,
 }
 
 impl Pool {
-    /// `https://cognito-idp.<region>.amazonaws.com/<pool id>`: `iss` of its tokens (the core
-    /// pool writes it so).
-    pub(super) fn issuer(&self) -> String {
-        let region = self.id.split('_').next().unwrap_or_default();
-        format!("https://cognito-idp.{region}.amazonaws.com/{}", self.id)
+    /// `iss` of its tokens, `http://127.0.0.1:<port>/<pool id>`: where Cognito's tokens name
+    /// `https://cognito-idp.<region>.amazonaws.com/<pool id>`, serve's name the address that
+    /// serves the key set (`<iss>/.well-known/jwks.json`), as Cognito's do.
+    pub(super) fn issuer(&self) -> &str {
+        &self.issuer
     }
 
     /// Refuse a flow the app client does not allow (`InvalidParameterException`
@@ -360,6 +362,8 @@ struct Registry {
 #[derive(Debug)]
 pub(super) struct Service {
     region: String,
+    /// `http://127.0.0.1:<port>`.
+    endpoint: String,
     registry: RwLock<Registry>,
     /// A pool without users or reachable clients: it answers the sign-in requests no pool
     /// takes, with the core's exact refusals for malformed ones and
@@ -409,12 +413,13 @@ impl Peek {
 type Handler = fn(&Service, Fields, DateTime<Utc>) -> Result<Value, ApiError>;
 
 impl Service {
-    /// No pools yet; new pools get ids in `region`.
+    /// No pools yet; new pools get ids in `region`, and their tokens' issuer under
+    /// `endpoint` (`http://127.0.0.1:<port>`).
     ///
     /// # Errors
     /// A message when `region` cannot be a pool id's region (letters, digits and dashes) or
     /// the fallback pool cannot be made.
-    pub(super) fn new(region: &str) -> Result<Self, String> {
+    pub(super) fn new(region: &str, endpoint: &str) -> Result<Self, String> {
         let valid = !region.is_empty()
             && region.len() <= 32
             && region
@@ -427,6 +432,7 @@ impl Service {
             .map_err(|e| format!("cannot start: {}", e.message))?;
         Ok(Self {
             region: region.to_owned(),
+            endpoint: endpoint.to_owned(),
             registry: RwLock::new(Registry::default()),
             fallback: Mutex::new(fallback),
             minted: Arc::new(AtomicU64::new(0)),
@@ -436,6 +442,19 @@ impl Service {
     /// The region of new pools.
     pub(super) fn region(&self) -> &str {
         &self.region
+    }
+
+    /// Where serve listens, `http://127.0.0.1:<port>`.
+    pub(super) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The issuer of a pool's tokens, and its JWKS, by pool id.
+    pub(super) fn openid(&self, pool_id: &str) -> Option<(String, String)> {
+        self.registry()
+            .pools
+            .get(pool_id)
+            .map(|p| (p.issuer.clone(), p.key.jwks().to_owned()))
     }
 
     /// The counter of minted access tokens, for a pool's signer.
@@ -470,14 +489,6 @@ impl Service {
         let registry = self.registry();
         let pool_id = registry.headers.get(header)?;
         registry.pools.get(pool_id).cloned()
-    }
-
-    /// The JWKS of `pool_id`.
-    pub(super) fn jwks(&self, pool_id: &str) -> Option<String> {
-        self.registry()
-            .pools
-            .get(pool_id)
-            .map(|p| p.key.jwks().to_owned())
     }
 
     /// Keep a new pool.
