@@ -97,6 +97,7 @@ impl PasswordPolicy {
     /// Refuse a password the policy does not allow, with Cognito's message
     /// (`InvalidPasswordException`). Cognito's symbols, and the space, are symbols.
     fn check(&self, password: &str) -> Result<(), ApiError> {
+        /// Cognito's special characters, and the space.
         const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
         let refuse = |rule: &str| {
             Err(ApiError::new(
@@ -152,6 +153,7 @@ impl PasswordPolicy {
         })
     }
 
+    /// `PasswordPolicyType` as `CreateUserPool` answers it.
     fn to_json(self) -> Value {
         json!({
             "MinimumLength": self.minimum_length,
@@ -296,6 +298,7 @@ fn set_attribute(attributes: &mut Vec<(String, String)>, name: &str, value: &str
     attributes.push((name.to_owned(), value.to_owned()));
 }
 
+/// The value of the attribute `name`.
 fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
     attributes
         .iter()

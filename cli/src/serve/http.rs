@@ -75,6 +75,7 @@ pub(super) async fn handle(
     Ok(respond(service, request).await)
 }
 
+/// The response to one request (see the module docs for the routes and refusals).
 async fn respond(service: Arc<Service>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();

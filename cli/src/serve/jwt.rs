@@ -26,11 +26,15 @@ const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// its tokens and its JWKS. `Debug` prints the `kid` only; the private key is wiped on drop
 /// (by the `rsa` crate).
 pub(super) struct PoolKey {
+    /// The private key (wiped on drop by the `rsa` crate).
     signing: SigningKey<Sha256>,
+    /// The public key.
     verifying: VerifyingKey<Sha256>,
+    /// The RFC 7638 thumbprint.
     kid: String,
     /// `base64url({"kid":…,"alg":"RS256"})`: the first part of every token of this key.
     header: String,
+    /// The key set served for the pool.
     jwks: String,
 }
 

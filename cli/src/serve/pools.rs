@@ -113,6 +113,7 @@ fn error_type(body: &str) -> Option<String> {
 /// `value` as JSON text in a buffer allocated at its final size (so no unwiped copy is left
 /// by a reallocation), wiped on drop.
 fn to_json(value: &Value) -> Zeroizing<Vec<u8>> {
+    /// A writer that only counts.
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -351,6 +352,7 @@ impl Pool {
 /// Every pool, and where requests find them.
 #[derive(Debug, Default)]
 struct Registry {
+    /// Pool id → pool.
     pools: BTreeMap<String, Arc<Pool>>,
     /// App client id → pool id.
     clients: BTreeMap<String, String>,
@@ -361,9 +363,11 @@ struct Registry {
 /// serve's state: the pools, the region of new pools, and the count of issued token sets.
 #[derive(Debug)]
 pub(super) struct Service {
+    /// The region of new pools' ids.
     region: String,
     /// `http://127.0.0.1:<port>`.
     endpoint: String,
+    /// Every pool.
     registry: RwLock<Registry>,
     /// A pool without users or reachable clients: it answers the sign-in requests no pool
     /// takes, with the core's exact refusals for malformed ones and
@@ -377,10 +381,15 @@ pub(super) struct Service {
 /// body the core pool then parses itself.
 #[derive(Debug, Default)]
 struct Peek {
+    /// `ClientId`.
     client_id: Option<String>,
+    /// `UserPoolId`.
     pool_id: Option<String>,
+    /// `AuthFlow`.
     auth_flow: Option<String>,
+    /// `ChallengeName`.
     challenge: Option<String>,
+    /// `ChallengeResponses.DEVICE_KEY`.
     device_key: Option<String>,
 }
 
@@ -462,10 +471,12 @@ impl Service {
         Arc::clone(&self.minted)
     }
 
+    /// The registry, to read (briefly: no pool lock is taken while it is held).
     fn registry(&self) -> std::sync::RwLockReadGuard<'_, Registry> {
         self.registry.read().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The registry, to change.
     fn registry_mut(&self) -> std::sync::RwLockWriteGuard<'_, Registry> {
         self.registry
             .write()
