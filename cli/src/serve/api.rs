@@ -280,20 +280,9 @@ impl Fields {
         max_items: usize,
         max_len: usize,
     ) -> Result<Option<Vec<String>>, ApiError> {
-        let items = match self.take(field) {
-            None => return Ok(None),
-            Some(Value::Array(items)) => items,
-            Some(mut other) => {
-                wipe(&mut other);
-                return Err(wrong_type(field));
-            }
+        let Some(items) = self.array(field, max_items)? else {
+            return Ok(None);
         };
-        if items.len() > max_items {
-            return Err(constraint(
-                field,
-                &format!("have length less than or equal to {max_items}"),
-            ));
-        }
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match item {
@@ -307,17 +296,12 @@ impl Fields {
         Ok(Some(out))
     }
 
-    /// A list of at most `max_items` `{"Name":…,"Value":…}` attributes (`AttributeType`):
-    /// names of 1 to 32 characters, values of at most 2,048 (absent: empty).
+    /// The array `field` of at most `max_items` items (absent: `None`).
     ///
     /// # Errors
-    /// `SerializationException` for another JSON type; `InvalidParameterException` for a
-    /// missing name or one out of bounds.
-    pub(super) fn attributes(
-        &mut self,
-        field: &str,
-        max_items: usize,
-    ) -> Result<Option<Vec<(String, String)>>, ApiError> {
+    /// `SerializationException` for another JSON type; `InvalidParameterException` for too
+    /// many items.
+    fn array(&mut self, field: &str, max_items: usize) -> Result<Option<Vec<Value>>, ApiError> {
         let items = match self.take(field) {
             None => return Ok(None),
             Some(Value::Array(items)) => items,
@@ -332,6 +316,23 @@ impl Fields {
                 &format!("have length less than or equal to {max_items}"),
             ));
         }
+        Ok(Some(items))
+    }
+
+    /// A list of at most `max_items` `{"Name":…,"Value":…}` attributes (`AttributeType`):
+    /// names of 1 to 32 characters, values of at most 2,048 (absent: empty).
+    ///
+    /// # Errors
+    /// `SerializationException` for another JSON type; `InvalidParameterException` for a
+    /// missing name or one out of bounds.
+    pub(super) fn attributes(
+        &mut self,
+        field: &str,
+        max_items: usize,
+    ) -> Result<Option<Vec<(String, String)>>, ApiError> {
+        let Some(items) = self.array(field, max_items)? else {
+            return Ok(None);
+        };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let Value::Object(map) = item else {
