@@ -814,8 +814,13 @@ fn new_password_required_checks_the_required_attributes_before_sending() {
 #[test]
 fn mfa_setup_names_the_user_of_user_id_for_srp() {
     for email in [false, true] {
-        let mut sign_in = SignIn::new(secret_client(), TYPED, Password::from(PASSWORD))
-            .with_flow(Flow::UserPassword);
+        let mut sign_in = SignIn::with_rng(
+            secret_client(),
+            TYPED,
+            Password::from(PASSWORD),
+            Script::new(&[]),
+        )
+        .with_flow(Flow::UserPassword);
         expect(
             sign_in.start().unwrap(),
             "InitiateAuth",
