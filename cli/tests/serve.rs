@@ -1252,6 +1252,39 @@ async fn malformed_requests_get_cognito_shaped_refusals() {
     assert_eq!(response.status, 400);
     assert!(started.elapsed() < Duration::from_secs(5));
 
+    // A request missing one of two required fields names that one only.
+    for (operation, body, member) in [
+        (
+            "AdminGetUser",
+            r#"{"UserPoolId":"us-east-1_X"}"#,
+            "username",
+        ),
+        ("AdminGetUser", r#"{"Username":"alice"}"#, "userPoolId"),
+        (
+            "CreateUserPoolClient",
+            r#"{"UserPoolId":"us-east-1_X"}"#,
+            "clientName",
+        ),
+    ] {
+        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        let response = raw(
+            &serve,
+            &post(Some(&target), Some(JSON_1_1), body.as_bytes()),
+        );
+        assert_eq!(response.status, 400, "{operation}");
+        assert_eq!(
+            response.json(),
+            json!({
+                "__type": "InvalidParameterException",
+                "message": format!(
+                    "1 validation error detected: Value null at '{member}' failed to satisfy \
+                     constraint: Member must not be null"
+                ),
+            }),
+            "{operation}"
+        );
+    }
+
     // After all of that, a normal sign-in.
     let sdk = sdk(&serve).await;
     let pool = Pool::with_email_alias(&sdk, false).await;

@@ -335,7 +335,7 @@ impl Service {
         let mfa = f.string("MfaConfiguration", 16)?;
         let policy = PasswordPolicy::from_policies(f.object("Policies")?)?;
         let Some(name) = name else {
-            return Err(missing(&[("PoolName", true)]).unwrap_or_else(internal));
+            return Err(missing(&[("PoolName", true)]));
         };
         check_enum_list(
             "AliasAttributes",
@@ -419,7 +419,7 @@ impl Service {
         _now: DateTime<Utc>,
     ) -> Result<Value, ApiError> {
         let Some(pool_id) = f.string("UserPoolId", MAX_POOL_ID)? else {
-            return Err(missing(&[("UserPoolId", true)]).unwrap_or_else(internal));
+            return Err(missing(&[("UserPoolId", true)]));
         };
         self.remove_pool(&pool_id)?;
         Ok(json!({}))
@@ -436,10 +436,12 @@ impl Service {
         let name = f.string("ClientName", 128)?;
         let generate = f.boolean("GenerateSecret")?.unwrap_or(false);
         let flows = f.strings("ExplicitAuthFlows", AUTH_FLOWS.len(), 64)?;
+        let absent = [
+            ("UserPoolId", pool_id.is_none()),
+            ("ClientName", name.is_none()),
+        ];
         let (Some(pool_id), Some(name)) = (pool_id, name) else {
-            return Err(
-                missing(&[("UserPoolId", true), ("ClientName", true)]).unwrap_or_else(internal)
-            );
+            return Err(missing(&absent));
         };
         let flows = match flows {
             Some(flows) => {
@@ -508,10 +510,12 @@ impl Service {
             .unwrap_or_default();
         let temporary = f.secret("TemporaryPassword", MAX_PASSWORD)?;
         let action = f.string("MessageAction", 16)?;
+        let absent = [
+            ("UserPoolId", pool_id.is_none()),
+            ("Username", username.is_none()),
+        ];
         let (Some(pool_id), Some(username)) = (pool_id, username) else {
-            return Err(
-                missing(&[("UserPoolId", true), ("Username", true)]).unwrap_or_else(internal)
-            );
+            return Err(missing(&absent));
         };
         if username
             .chars()
@@ -652,12 +656,14 @@ impl Service {
         let username = f.string("Username", MAX_USERNAME)?;
         let password = f.secret("Password", MAX_PASSWORD)?;
         let permanent = f.boolean("Permanent")?;
+        let absent = [
+            ("UserPoolId", pool_id.is_none()),
+            ("Username", username.is_none()),
+            ("Password", password.is_none()),
+        ];
         let (Some(pool_id), Some(username), Some(mut password)) = (pool_id, username, password)
         else {
-            return Err(
-                missing(&[("UserPoolId", true), ("Username", true), ("Password", true)])
-                    .unwrap_or_else(internal),
-            );
+            return Err(missing(&absent));
         };
         let pool = self.pool(&pool_id)?;
         if permanent != Some(true) {
@@ -689,10 +695,12 @@ impl Service {
     ) -> Result<Value, ApiError> {
         let pool_id = f.string("UserPoolId", MAX_POOL_ID)?;
         let username = f.string("Username", MAX_USERNAME)?;
+        let absent = [
+            ("UserPoolId", pool_id.is_none()),
+            ("Username", username.is_none()),
+        ];
         let (Some(pool_id), Some(username)) = (pool_id, username) else {
-            return Err(
-                missing(&[("UserPoolId", true), ("Username", true)]).unwrap_or_else(internal)
-            );
+            return Err(missing(&absent));
         };
         let pool = self.pool(&pool_id)?;
         let directory = lock(&pool.directory);

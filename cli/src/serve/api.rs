@@ -118,9 +118,9 @@ fn validation(constraints: &[String]) -> ApiError {
 }
 
 /// The refusal of missing required fields (`Value null at 'userPoolId' failed to satisfy
-/// constraint: Member must not be null`), or `None` when none is missing. Each pair is a
-/// field and whether it is missing.
-pub(super) fn missing(fields: &[(&str, bool)]) -> Option<ApiError> {
+/// constraint: Member must not be null`), naming each one that is missing. Each pair is a
+/// field and whether it is missing; call it once at least one is.
+pub(super) fn missing(fields: &[(&str, bool)]) -> ApiError {
     let constraints: Vec<String> = fields
         .iter()
         .filter(|(_, missing)| *missing)
@@ -131,7 +131,7 @@ pub(super) fn missing(fields: &[(&str, bool)]) -> Option<ApiError> {
             )
         })
         .collect();
-    (!constraints.is_empty()).then(|| validation(&constraints))
+    validation(&constraints)
 }
 
 /// The refusal of a value out of its bounds: `Value at '<member>' failed to satisfy
@@ -352,7 +352,7 @@ impl Fields {
                 Some(_) => return Err(wrong_type("Value")),
             };
             let Some(name) = name else {
-                return Err(missing(&[("Name", true)]).unwrap_or_else(internal));
+                return Err(missing(&[("Name", true)]));
             };
             out.push((name, value));
         }
@@ -413,13 +413,12 @@ mod tests {
                 ("Username", false),
                 ("Password", true)
             ]),
-            Some(invalid_parameter(
+            invalid_parameter(
                 "2 validation errors detected: Value null at 'userPoolId' failed to satisfy \
                  constraint: Member must not be null; Value null at 'password' failed to \
                  satisfy constraint: Member must not be null"
-            ))
+            )
         );
-        assert_eq!(missing(&[("UserPoolId", false)]), None);
         assert_eq!(internal().status, 500);
         assert_eq!(
             unknown_pool(&"x".repeat(129)).message,

@@ -13,8 +13,7 @@ use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::api::{
-    ApiError, Fields, constraint, internal, invalid_parameter, missing, not_authorized,
-    resource_not_found,
+    ApiError, Fields, constraint, invalid_parameter, missing, not_authorized, resource_not_found,
 };
 use super::jwt::header_of;
 use super::pools::{DeviceRecord, MAX_DEVICES, Pool, Service, UserRecord, lock};
@@ -112,8 +111,7 @@ impl Service {
             (token, device_key) => Err(missing(&[
                 ("AccessToken", token.is_none()),
                 ("DeviceKey", device_key.is_none()),
-            ])
-            .unwrap_or_else(internal)),
+            ])),
         }
     }
 
@@ -242,7 +240,7 @@ impl Service {
         let limit = f.integer("Limit")?;
         let from = f.string("PaginationToken", 256)?;
         let Some(token) = token else {
-            return Err(missing(&[("AccessToken", true)]).unwrap_or_else(internal));
+            return Err(missing(&[("AccessToken", true)]));
         };
         let limit = match limit {
             None | Some(0) => MAX_PAGE,
@@ -309,7 +307,7 @@ impl Service {
     /// `GetUser`: `Username` (the internal name) and `UserAttributes` (`sub` first).
     pub(super) fn get_user(&self, mut f: Fields, now: DateTime<Utc>) -> Result<Value, ApiError> {
         let Some(token) = f.secret("AccessToken", MAX_ACCESS_TOKEN)? else {
-            return Err(missing(&[("AccessToken", true)]).unwrap_or_else(internal));
+            return Err(missing(&[("AccessToken", true)]));
         };
         let (pool, username) = self.authenticate(&token, now)?;
         let mut directory = lock(&pool.directory);
