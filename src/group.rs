@@ -12,7 +12,9 @@ pub(crate) const LIMBS: usize = U3072::LIMBS;
 /// An integer modulo N in Montgomery form.
 pub(crate) type Monty = FixedMontyForm<LIMBS>;
 
-include!("group/modulus.rs");
+mod modulus;
+
+use modulus::N_HEX;
 
 mod mont;
 

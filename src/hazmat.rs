@@ -263,7 +263,15 @@ pub fn server_srp_from_parts(
     srp_a: &str,
     secret_block: &[u8],
 ) -> Result<crate::server::ServerSrp> {
-    crate::server::server_srp_from_parts(realm, identity, salt_enc, v, b, srp_a, secret_block)
+    crate::server::exchange::server_srp_from_parts(
+        realm,
+        identity,
+        salt_enc,
+        v,
+        b,
+        srp_a,
+        secret_block,
+    )
 }
 
 /// `value` as 384 big-endian bytes, wiped on drop.

@@ -1,8 +1,8 @@
-// The group's modulus, shared by `src/group.rs` and the build script (`build.rs`), which
-// both `include!` this file.
+// The group's modulus, shared by `src/group.rs`, `src/group/mont.rs` and the build script
+// (`build.rs`, which `include!`s this file).
 
 /// N as lowercase hex, 768 digits (RFC 3526 group 15).
-const N_HEX: &str = concat!(
+pub(crate) const N_HEX: &str = concat!(
     "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74",
     "020bbea63b139b22514a08798e3404ddef9519b3cd3a431b302b0a6df25f1437",
     "4fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",

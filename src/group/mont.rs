@@ -48,7 +48,7 @@ const fn hex_val(c: u8) -> u64 {
 }
 
 const fn parse_n() -> Limbs {
-    let b = super::N_HEX.as_bytes();
+    let b = super::modulus::N_HEX.as_bytes();
     let mut out = [0u64; LIMBS];
     let mut i = 0;
     while i < b.len() && i < 16 * LIMBS {
@@ -544,7 +544,7 @@ mod tests {
         assert_eq!(big(&R_MOD_N), r_big() % n_big());
         assert_eq!(
             big(&N),
-            BigUint::parse_bytes(super::super::N_HEX.as_bytes(), 16).unwrap()
+            BigUint::parse_bytes(super::super::modulus::N_HEX.as_bytes(), 16).unwrap()
         );
         assert_eq!(N_REV, reversed(&N));
     }

@@ -26,16 +26,15 @@ use hmac::Mac as _;
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
-use super::{
-    DeviceVerifier, Identity, ServerSrp, StoredVerifier, UserVerifier, verify_secret_hash,
-};
 use crate::client::pool_name;
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{to_java_bytes_vartime, u3072_from_be_slice};
 use crate::error::{Error, Result};
 use crate::flow::{Challenge, NewDeviceMetadata, Request, ServerAnswer};
-use crate::group::{Monty, PARAMS};
 use crate::secret::{ClientSecret, Password};
+use crate::server::exchange::{
+    DeviceVerifier, ServerSrp, StoredVerifier, UserVerifier, verify_secret_hash,
+};
 use crate::srp::hmac_sha256;
 pub use json::{JsonAnswer, MAX_JSON_BODY};
 
@@ -760,14 +759,12 @@ impl<R: TryCryptoRng> UserPool<R> {
             chunk.copy_from_slice(bytes.get(..chunk.len()).unwrap_or_default());
         }
         let v = Zeroizing::new(u3072_from_be_slice(v_bytes.as_ref()).unwrap_or_default());
-        StoredVerifier {
-            id: Identity {
-                realm: String::from(pool_name(&self.config.pool_id).unwrap_or_default()),
-                identity: String::from(name),
-            },
-            salt_enc: to_java_bytes_vartime(salt.get(..16).unwrap_or_default()),
-            v: Box::new(Zeroizing::new(Monty::new(&v, &PARAMS))),
-        }
+        StoredVerifier::from_parts(
+            pool_name(&self.config.pool_id).unwrap_or_default(),
+            name,
+            to_java_bytes_vartime(salt.get(..16).unwrap_or_default()),
+            &v,
+        )
     }
 
     /// The verifier of a claimant: the user's, or a fake one for an unknown name.

@@ -15,7 +15,7 @@ use super::{
 use crate::challenge::{FirstFactor, auth_flow, challenge_name, param};
 use crate::error::Error;
 use crate::flow::{Challenge, ServerAnswer};
-use crate::server::{ServerSrp, StoredVerifier};
+use crate::server::exchange::{ServerSrp, StoredVerifier};
 use crate::wire::{AuthParameters, ChallengeResponses};
 
 /// `USER_AUTH`'s first factors, as this pool offers them.
