@@ -4,13 +4,14 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::challenge::{ChallengeResponses, PasswordVerifierChallenge, challenge_name, param};
+use crate::challenge::PasswordVerifierChallenge;
 use crate::error::{Error, Result};
 use crate::responses::{Identity, identify};
 use crate::secret::{ClientSecret, EphemeralKey, Password};
 use crate::secret_hash::secret_hash;
 use crate::srp::{ClaimInput, Observer, Unobserved, claim_signature};
 use crate::timestamp::Timestamp;
+use crate::wire::{ChallengeResponses, challenge_name, param};
 
 /// The pool name of a user pool id: the part after the `_` (`us-east-1_AbC` → `AbC`).
 ///

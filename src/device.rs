@@ -10,9 +10,7 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
-use crate::challenge::{
-    ChallengeResponses, SrpParameters, challenge_name, non_empty, optional, param, required,
-};
+use crate::challenge::{SrpParameters, non_empty, optional, required};
 use crate::client::{UserPoolClient, answer_claim};
 use crate::declassify::verdict;
 use crate::encoding::{
@@ -25,6 +23,7 @@ use crate::responses::Responder;
 use crate::secret::{EphemeralKey, Password};
 use crate::srp::{ClaimInput, Observer, Unobserved, identity_hash, private_key, verifier};
 use crate::timestamp::Timestamp;
+use crate::wire::{ChallengeResponses, challenge_name, param};
 
 /// Number of random bytes in a device password (its base64 text is the password).
 pub(crate) const DEVICE_PASSWORD_BYTES: usize = 40;

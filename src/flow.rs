@@ -23,9 +23,7 @@ pub use messages::{
 };
 pub use questions::{Answer, Question};
 
-use crate::challenge::{
-    CodeChallenge, FirstFactor, PasswordVerifierChallenge, challenge_name, optional, param,
-};
+use crate::challenge::{CodeChallenge, FirstFactor, PasswordVerifierChallenge, optional};
 use crate::client::UserPoolClient;
 use crate::device::{
     DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice,
@@ -34,7 +32,7 @@ use crate::error::{Error, Result, ServiceErrorKind};
 use crate::responses::Responder;
 use crate::secret::{EphemeralKey, Password};
 use crate::timestamp::Timestamp;
-use crate::wire::{AuthParameters, ChallengeResponses};
+use crate::wire::{AuthParameters, ChallengeResponses, challenge_name, param};
 
 /// Which `AuthFlow` a [`SignIn`] starts with.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]

@@ -25,10 +25,7 @@ mod srp;
 mod timestamp;
 mod wire;
 
-pub use challenge::{
-    AuthParameters, ChallengeResponses, CodeChallenge, FirstFactor, PasswordVerifierChallenge,
-    auth_flow, challenge_name, param,
-};
+pub use challenge::{CodeChallenge, FirstFactor, PasswordVerifierChallenge};
 pub use client::{UserPoolClient, pool_name};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
 pub use error::{Error, Result, ServiceErrorKind};
@@ -41,6 +38,7 @@ pub use responses::Responder;
 pub use secret::{ClientSecret, EphemeralKey, Password};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;
+pub use wire::{AuthParameters, ChallengeResponses, auth_flow, challenge_name, param};
 
 /// The `rand_core` traits this crate takes its randomness through.
 pub use rand_core;

@@ -6,10 +6,10 @@ use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 
-use crate::challenge::{CodeChallenge, FirstFactor, auth_flow, challenge_name, param};
+use crate::challenge::{CodeChallenge, FirstFactor};
 use crate::client::UserPoolClient;
 use crate::secret::{EphemeralKey, Password};
-use crate::wire::{AuthParameters, ChallengeResponses};
+use crate::wire::{AuthParameters, ChallengeResponses, auth_flow, challenge_name, param};
 
 /// Who a request speaks for: written into every `ChallengeResponses` and `AuthParameters`.
 #[derive(Clone, Copy)]

@@ -1,4 +1,6 @@
-//! The string maps this crate hands to an SDK: `ChallengeResponses` and `AuthParameters`.
+//! The wire: every key and name Cognito's sign-in API uses ([`param`], [`challenge_name`],
+//! [`auth_flow`]), and the string maps this crate hands to an SDK (`ChallengeResponses`,
+//! `AuthParameters`). Nothing here imports another module of the crate.
 
 use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
@@ -8,7 +10,142 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::challenge::param;
+/// Wire names of `ChallengeParameters`, `ChallengeResponses` and `AuthParameters` keys.
+pub mod param {
+    /// The user name: typed (possibly an alias) in `InitiateAuth`, internal in challenges.
+    pub const USERNAME: &str = "USERNAME";
+    /// The internal user name that the SRP verifier was built with.
+    pub const USER_ID_FOR_SRP: &str = "USER_ID_FOR_SRP";
+    /// The user's (or device's) salt, hex.
+    pub const SALT: &str = "SALT";
+    /// The server's public ephemeral `B`, hex.
+    pub const SRP_B: &str = "SRP_B";
+    /// The client's public ephemeral `A`, hex.
+    pub const SRP_A: &str = "SRP_A";
+    /// The server's opaque secret block, base64.
+    pub const SECRET_BLOCK: &str = "SECRET_BLOCK";
+    /// `SECRET_BLOCK` echoed back unchanged.
+    pub const PASSWORD_CLAIM_SECRET_BLOCK: &str = "PASSWORD_CLAIM_SECRET_BLOCK";
+    /// The claim's HMAC signature, base64.
+    pub const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
+    /// The signed timestamp text.
+    pub const TIMESTAMP: &str = "TIMESTAMP";
+    /// `SECRET_HASH` for app clients with a secret.
+    pub const SECRET_HASH: &str = "SECRET_HASH";
+    /// The remembered device's key.
+    pub const DEVICE_KEY: &str = "DEVICE_KEY";
+    /// The first challenge of `CUSTOM_AUTH` with SRP (`AuthParameters`, value `SRP_A`).
+    pub const CHALLENGE_NAME: &str = "CHALLENGE_NAME";
+    /// The preferred first challenge of `USER_AUTH` (`AuthParameters`).
+    pub const PREFERRED_CHALLENGE: &str = "PREFERRED_CHALLENGE";
+    /// The refresh token of `REFRESH_TOKEN_AUTH` (`AuthParameters`).
+    pub const REFRESH_TOKEN: &str = "REFRESH_TOKEN";
+    /// The code of `SMS_MFA`.
+    pub const SMS_MFA_CODE: &str = "SMS_MFA_CODE";
+    /// The code of `SOFTWARE_TOKEN_MFA`.
+    pub const SOFTWARE_TOKEN_MFA_CODE: &str = "SOFTWARE_TOKEN_MFA_CODE";
+    /// The code of `EMAIL_OTP`.
+    pub const EMAIL_OTP_CODE: &str = "EMAIL_OTP_CODE";
+    /// The code of `SMS_OTP`.
+    pub const SMS_OTP_CODE: &str = "SMS_OTP_CODE";
+    /// The answer of `CUSTOM_CHALLENGE`, `SELECT_MFA_TYPE` and `SELECT_CHALLENGE`.
+    pub const ANSWER: &str = "ANSWER";
+    /// The new password of `NEW_PASSWORD_REQUIRED`.
+    pub const NEW_PASSWORD: &str = "NEW_PASSWORD";
+    /// The prefix of required attributes in `NEW_PASSWORD_REQUIRED` responses.
+    pub const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
+    /// The password of the `PASSWORD` challenge (`USER_AUTH`).
+    pub const PASSWORD: &str = "PASSWORD";
+    /// The WebAuthn assertion (JSON text) of `WEB_AUTHN`.
+    pub const CREDENTIAL: &str = "CREDENTIAL";
+    /// The email address of an email `MFA_SETUP`.
+    pub const EMAIL: &str = "EMAIL";
+    /// Challenge parameter: how a code was delivered (`SMS`, `EMAIL`).
+    pub const CODE_DELIVERY_DELIVERY_MEDIUM: &str = "CODE_DELIVERY_DELIVERY_MEDIUM";
+    /// Challenge parameter: where a code was delivered (masked).
+    pub const CODE_DELIVERY_DESTINATION: &str = "CODE_DELIVERY_DESTINATION";
+    /// Challenge parameter of `NEW_PASSWORD_REQUIRED`: the user's attributes (JSON object).
+    pub const USER_ATTRIBUTES: &str = "userAttributes";
+    /// Challenge parameter of `NEW_PASSWORD_REQUIRED`: required attributes (JSON array).
+    pub const REQUIRED_ATTRIBUTES: &str = "requiredAttributes";
+    /// Challenge parameter of `SELECT_MFA_TYPE` (JSON array).
+    pub const MFAS_CAN_CHOOSE: &str = "MFAS_CAN_CHOOSE";
+    /// Challenge parameter of `MFA_SETUP` (JSON array).
+    pub const MFAS_CAN_SETUP: &str = "MFAS_CAN_SETUP";
+    /// Challenge parameter of `WEB_AUTHN` (JSON).
+    pub const CREDENTIAL_REQUEST_OPTIONS: &str = "CREDENTIAL_REQUEST_OPTIONS";
+}
+
+/// Wire names of challenges (`ChallengeName`).
+pub mod challenge_name {
+    /// The SRP password claim that follows `USER_SRP_AUTH`.
+    pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
+    /// The start of device SRP: answer with the device key and a fresh `SRP_A`.
+    pub const DEVICE_SRP_AUTH: &str = "DEVICE_SRP_AUTH";
+    /// The device SRP claim.
+    pub const DEVICE_PASSWORD_VERIFIER: &str = "DEVICE_PASSWORD_VERIFIER";
+    /// An SMS MFA code.
+    pub const SMS_MFA: &str = "SMS_MFA";
+    /// A TOTP MFA code.
+    pub const SOFTWARE_TOKEN_MFA: &str = "SOFTWARE_TOKEN_MFA";
+    /// An email code (email MFA, or passwordless email OTP).
+    pub const EMAIL_OTP: &str = "EMAIL_OTP";
+    /// A passwordless SMS code (`USER_AUTH`).
+    pub const SMS_OTP: &str = "SMS_OTP";
+    /// A challenge defined by the pool's Lambda triggers.
+    pub const CUSTOM_CHALLENGE: &str = "CUSTOM_CHALLENGE";
+    /// A new password (and required attributes) before the first sign-in completes.
+    pub const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
+    /// The user chooses an MFA method.
+    pub const SELECT_MFA_TYPE: &str = "SELECT_MFA_TYPE";
+    /// The user must set up MFA.
+    pub const MFA_SETUP: &str = "MFA_SETUP";
+    /// The user chooses the first factor (`USER_AUTH`).
+    pub const SELECT_CHALLENGE: &str = "SELECT_CHALLENGE";
+    /// A plain password (`USER_AUTH`).
+    pub const PASSWORD: &str = "PASSWORD";
+    /// SRP as the first factor of `USER_AUTH`: answer with `SRP_A`.
+    pub const PASSWORD_SRP: &str = "PASSWORD_SRP";
+    /// A passkey assertion (`USER_AUTH`).
+    pub const WEB_AUTHN: &str = "WEB_AUTHN";
+    /// The start of `CUSTOM_AUTH` with SRP (`AuthParameters` `CHALLENGE_NAME`).
+    pub const SRP_A: &str = "SRP_A";
+
+    /// Every challenge name of the API's `ChallengeNameType` that a client can answer.
+    pub const ALL: &[&str] = &[
+        PASSWORD_VERIFIER,
+        DEVICE_SRP_AUTH,
+        DEVICE_PASSWORD_VERIFIER,
+        SMS_MFA,
+        SOFTWARE_TOKEN_MFA,
+        EMAIL_OTP,
+        SMS_OTP,
+        CUSTOM_CHALLENGE,
+        NEW_PASSWORD_REQUIRED,
+        SELECT_MFA_TYPE,
+        MFA_SETUP,
+        SELECT_CHALLENGE,
+        PASSWORD,
+        PASSWORD_SRP,
+        WEB_AUTHN,
+    ];
+}
+
+/// Wire names of `AuthFlow`.
+pub mod auth_flow {
+    /// SRP sign-in.
+    pub const USER_SRP_AUTH: &str = "USER_SRP_AUTH";
+    /// Plain password sign-in (`InitiateAuth`): the password is sent as it is.
+    pub const USER_PASSWORD_AUTH: &str = "USER_PASSWORD_AUTH";
+    /// Plain password sign-in through `AdminInitiateAuth`.
+    pub const ADMIN_USER_PASSWORD_AUTH: &str = "ADMIN_USER_PASSWORD_AUTH";
+    /// Lambda-defined challenges, started with SRP or not.
+    pub const CUSTOM_AUTH: &str = "CUSTOM_AUTH";
+    /// Choice-based sign-in (passwordless, passkeys, passwords).
+    pub const USER_AUTH: &str = "USER_AUTH";
+    /// New tokens from a refresh token.
+    pub const REFRESH_TOKEN_AUTH: &str = "REFRESH_TOKEN_AUTH";
+}
 
 /// Keys whose values are public by protocol: `Debug` prints these and redacts every other
 /// value (passwords, codes, answers, credentials, refresh tokens, `SECRET_HASH`, attribute

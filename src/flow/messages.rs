@@ -6,9 +6,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::challenge::param;
 use crate::error::ServiceErrorKind;
-use crate::wire::{AuthParameters, ChallengeResponses};
+use crate::wire::{AuthParameters, ChallengeResponses, param};
 
 /// `AnalyticsMetadata` of every request: the Amazon Pinpoint endpoint id.
 #[derive(Clone, Debug, Eq, PartialEq)]

@@ -7,9 +7,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::messages::{Challenge, KeysOnly, redacted};
-use crate::challenge::{CodeChallenge, FirstFactor, challenge_name, optional, param};
+use crate::challenge::{CodeChallenge, FirstFactor, optional};
 use crate::error::{Error, Result};
 use crate::secret::Password;
+use crate::wire::{challenge_name, param};
 
 /// Something only the user (or the application) can provide. `Debug` redacts the
 /// `MFA_SETUP` session, user attributes, WebAuthn options and the values of custom and unknown

@@ -12,7 +12,7 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use crate::challenge::{ServerPublic, max_len, param};
+use crate::challenge::{ServerPublic, max_len};
 use crate::client::pool_name;
 use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
@@ -26,6 +26,7 @@ use crate::secret::ClientSecret;
 use crate::secret::EPHEMERAL_BYTES;
 use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
 use crate::timestamp::Timestamp;
+use crate::wire::param;
 
 /// How far a claim's `TIMESTAMP` may be from the server's clock.
 pub const TIMESTAMP_WINDOW_SECONDS: i64 = 300;

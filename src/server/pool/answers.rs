@@ -12,11 +12,11 @@ use super::{
     Answered, BAD_SECRET_HASH, Call, Claimant, CustomStep, Exchange, INCORRECT, INVALID_SESSION,
     NO_DEVICE, Pending, Reply, Then, Tokens, UserPool, error, missing, not_authorized,
 };
-use crate::challenge::{FirstFactor, auth_flow, challenge_name, param};
+use crate::challenge::FirstFactor;
 use crate::error::Error;
 use crate::flow::{Challenge, ServerAnswer};
 use crate::server::exchange::{ServerSrp, StoredVerifier};
-use crate::wire::{AuthParameters, ChallengeResponses};
+use crate::wire::{AuthParameters, ChallengeResponses, auth_flow, challenge_name, param};
 
 /// `USER_AUTH`'s first factors, as this pool offers them.
 const AVAILABLE: [FirstFactor; 3] = [
