@@ -1,17 +1,16 @@
-//! The user sign-in front end: pool name + `USER_ID_FOR_SRP` into the shared SRP math, and
-//! the `PASSWORD_VERIFIER` challenge responses out.
+//! The app client: the user pool id and its pool name, the client id and secret, and the
+//! `USERNAME` / `SECRET_HASH` / `DEVICE_KEY` every request carries for it.
 
 use alloc::string::String;
 use core::fmt;
 
-use crate::challenge::PasswordVerifierChallenge;
+use hmac::Mac as _;
+
+use crate::encoding::base64_encode;
 use crate::error::{Error, Result};
-use crate::responses::{Identity, identify};
-use crate::secret::{ClientSecret, EphemeralKey, Password};
-use crate::secret_hash::secret_hash;
-use crate::srp::{ClaimInput, Observer, Unobserved, claim_signature};
-use crate::timestamp::Timestamp;
-use crate::wire::{ChallengeResponses, challenge_name, param};
+use crate::secret::ClientSecret;
+use crate::srp::hmac_sha256;
+use crate::wire::{WireInsert, param};
 
 /// The pool name of a user pool id: the part after the `_` (`us-east-1_AbC` → `AbC`).
 ///
@@ -134,90 +133,49 @@ impl fmt::Debug for UserPoolClient {
     }
 }
 
-impl EphemeralKey {
-    /// Answer a `PASSWORD_VERIFIER` challenge.
-    ///
-    /// The responses hold `USERNAME` (the challenge's internal user name),
-    /// `PASSWORD_CLAIM_SECRET_BLOCK` (the `SECRET_BLOCK` as received),
-    /// `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, and `SECRET_HASH` over that same `USERNAME`
-    /// when the client has a secret. Add `DEVICE_KEY` with
-    /// [`with_device_key`](ChallengeResponses::with_device_key) when signing in with a
-    /// remembered device. Respond within a few seconds of `timestamp`.
-    ///
-    /// Consumes the key: one `a` never serves two claims.
-    ///
-    /// # Errors
-    /// [`Error::IllegalScrambler`] when `u = H(A ‖ B)` is zero; nothing secret has been
-    /// computed then. (`SRP_B ≡ 0 mod N` was refused when the challenge was parsed.)
-    pub fn password_verifier(
-        self,
-        client: &UserPoolClient,
-        challenge: &PasswordVerifierChallenge,
-        password: &Password,
-        timestamp: &Timestamp,
-    ) -> Result<ChallengeResponses> {
-        self.password_verifier_observed(client, challenge, password, timestamp, &mut Unobserved)
-    }
-
-    pub(crate) fn password_verifier_observed(
-        self,
-        client: &UserPoolClient,
-        challenge: &PasswordVerifierChallenge,
-        password: &Password,
-        timestamp: &Timestamp,
-        observer: &mut impl Observer,
-    ) -> Result<ChallengeResponses> {
-        let input = ClaimInput {
-            realm: client.pool_name(),
-            identity: &challenge.user_id_for_srp,
-            password: password.expose().as_bytes(),
-            srp: &challenge.srp,
-            timestamp,
-        };
-        answer_claim(
-            self,
-            challenge_name::PASSWORD_VERIFIER,
-            &input,
-            &challenge.username,
-            None,
-            client,
-            observer,
-        )
-    }
+/// The `SECRET_HASH` (or `SecretHash`) of a request, for an app client that has a secret.
+///
+/// `username` must be the user name sent in the **same** request: the name as typed (possibly
+/// an alias) in `InitiateAuth`, `SignUp`, `ForgotPassword` and the like; the internal user name
+/// (the challenge's `USERNAME`) in every `RespondToAuthChallenge` and in `REFRESH_TOKEN_AUTH`.
+///
+/// ```
+/// use cognito_srp_auth::{secret_hash, ClientSecret};
+///
+/// let hash = secret_hash("test", "123abd", &ClientSecret::from("clientSecret"));
+/// assert_eq!(hash, "LoIX/oPJWZzFYv8liJYRo+CHv16FNDY10JlZEDjL3Vg=");
+/// ```
+#[must_use]
+pub fn secret_hash(username: &str, client_id: &str, client_secret: &ClientSecret) -> String {
+    let mut mac = hmac_sha256(client_secret.expose().as_bytes());
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    base64_encode(&mac.finalize().into_bytes())
 }
 
-/// Sign a claim and build its answer: `USERNAME`, `PASSWORD_CLAIM_SECRET_BLOCK`,
-/// `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`, then `SECRET_HASH` over that same `USERNAME` when
-/// the client has a secret and `DEVICE_KEY` (device claims).
-pub(crate) fn answer_claim(
-    key: EphemeralKey,
-    challenge_name: &'static str,
-    input: &ClaimInput<'_>,
-    username: &str,
-    device_key: Option<&str>,
-    client: &UserPoolClient,
-    observer: &mut impl Observer,
-) -> Result<ChallengeResponses> {
-    let signature = claim_signature(key, input, observer)?;
-    let mut responses = ChallengeResponses::new(challenge_name);
-    let who = Identity {
-        client,
-        username,
-        send_username: true,
-        device_key,
-    };
-    identify(
-        &mut responses,
-        &who,
-        |r, k, v| r.insert(k, v),
-        |r| {
-            r.insert(
-                param::PASSWORD_CLAIM_SECRET_BLOCK,
-                input.srp.secret_block.clone(),
-            );
-            r.insert(param::PASSWORD_CLAIM_SIGNATURE, signature);
-            r.insert(param::TIMESTAMP, String::from(input.timestamp.as_str()));
-        },
-    );
-    Ok(responses)
+/// Who a request speaks for: written into every `ChallengeResponses` and `AuthParameters`.
+#[derive(Clone, Copy)]
+pub(crate) struct Identity<'a> {
+    pub(crate) client: &'a UserPoolClient,
+    /// `USERNAME`, and the name `SECRET_HASH` is computed over.
+    pub(crate) username: &'a str,
+    /// Whether `USERNAME` itself is sent (`REFRESH_TOKEN_AUTH` sends only `SECRET_HASH`).
+    pub(crate) send_username: bool,
+    pub(crate) device_key: Option<&'a str>,
+}
+
+/// The one writer of the keys every map carries: `USERNAME` (unless `send_username` is off),
+/// then the map's own keys (`fill`), then `SECRET_HASH` over that user name when the client
+/// has a secret, then `DEVICE_KEY` with a remembered device.
+pub(crate) fn identify<M: WireInsert>(map: &mut M, who: &Identity<'_>, fill: impl FnOnce(&mut M)) {
+    if who.send_username {
+        map.insert(param::USERNAME, String::from(who.username));
+    }
+    fill(map);
+    if let Some(hash) = who.client.secret_hash(who.username) {
+        map.insert(param::SECRET_HASH, hash);
+    }
+    if let Some(device_key) = who.device_key {
+        map.insert(param::DEVICE_KEY, String::from(device_key));
+    }
 }

@@ -11,7 +11,6 @@ use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use crate::challenge::{SrpParameters, non_empty, optional, required};
-use crate::client::{UserPoolClient, answer_claim};
 use crate::declassify::verdict;
 use crate::encoding::{
     base64_encode, decode_base64_vartime, parse_hex_int_vartime, to_java_bytes_secret,
@@ -19,11 +18,9 @@ use crate::encoding::{
 };
 use crate::error::{Error, Result};
 use crate::group::verifier_in_range;
-use crate::responses::Responder;
-use crate::secret::{EphemeralKey, Password};
-use crate::srp::{ClaimInput, Observer, Unobserved, identity_hash, private_key, verifier};
-use crate::timestamp::Timestamp;
-use crate::wire::{ChallengeResponses, challenge_name, param};
+use crate::secret::Password;
+use crate::srp::{Observer, Unobserved, derive_x, verifier};
+use crate::wire::param;
 
 /// Number of random bytes in a device password (its base64 text is the password).
 pub(crate) const DEVICE_PASSWORD_BYTES: usize = 40;
@@ -80,9 +77,9 @@ impl DeviceSecretVerifierConfig {
 /// client knows. The application must store it between sign-ins (per user), for instance with
 /// [`to_storage_string`](Self::to_storage_string). Wiped on drop; `Debug` prints no password.
 pub struct RememberedDevice {
-    device_key: String,
-    device_group_key: String,
-    device_password: Password,
+    pub(crate) device_key: String,
+    pub(crate) device_group_key: String,
+    pub(crate) device_password: Password,
 }
 
 /// Refuse an empty field or one with white space. Constant time over the bytes (the device
@@ -206,15 +203,13 @@ impl RememberedDevice {
 
     /// `g^x mod N` for this device and `enc(salt)`.
     fn verifier_for(&self, salt_enc: &[u8], observer: &mut impl Observer) -> Zeroizing<U3072> {
-        let inner = identity_hash(
+        let x = derive_x(
             &self.device_group_key,
             &self.device_key,
             self.device_password.expose().as_bytes(),
+            salt_enc,
+            observer,
         );
-        observer.identity_hash(&inner);
-        let x_bytes = private_key(salt_enc, &inner);
-        observer.x(&x_bytes);
-        let x = Zeroizing::new(crypto_bigint::U256::from_be_slice(x_bytes.as_ref()));
         Zeroizing::new(verifier(&x).retrieve())
     }
 
@@ -411,82 +406,6 @@ impl fmt::Debug for DevicePasswordVerifierChallenge {
             .field("username", &self.username)
             .field("device_key", &self.device_key)
             .finish_non_exhaustive()
-    }
-}
-
-impl EphemeralKey {
-    /// Answer a `DEVICE_SRP_AUTH` challenge: `USERNAME` (the internal user name, i.e. the
-    /// `USERNAME` of the previous challenge), `DEVICE_KEY`, `SRP_A` of this (fresh) key, and
-    /// `SECRET_HASH` over `username` when the client has a secret. Keep the key for the
-    /// `DEVICE_PASSWORD_VERIFIER` that follows.
-    #[must_use]
-    pub fn device_srp_auth(
-        &self,
-        client: &UserPoolClient,
-        device: &RememberedDevice,
-        username: &str,
-    ) -> ChallengeResponses {
-        Responder::new(client, username)
-            .with_device_key(&device.device_key)
-            .build(challenge_name::DEVICE_SRP_AUTH, |r| {
-                r.insert(param::SRP_A, String::from(self.srp_a()));
-            })
-    }
-
-    /// Answer a `DEVICE_PASSWORD_VERIFIER` challenge: `USERNAME` (the challenge's),
-    /// `DEVICE_KEY`, `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP`,
-    /// and `SECRET_HASH` over that `USERNAME` when the client has a secret. Consumes the key.
-    ///
-    /// # Errors
-    /// - [`Error::DeviceKeyMismatch`] when the challenge names another device.
-    /// - [`Error::IllegalScrambler`] when `u = 0` (before any secret-dependent work).
-    pub fn device_password_verifier(
-        self,
-        client: &UserPoolClient,
-        device: &RememberedDevice,
-        challenge: &DevicePasswordVerifierChallenge,
-        timestamp: &Timestamp,
-    ) -> Result<ChallengeResponses> {
-        self.device_password_verifier_observed(
-            client,
-            device,
-            challenge,
-            timestamp,
-            &mut Unobserved,
-        )
-    }
-
-    pub(crate) fn device_password_verifier_observed(
-        self,
-        client: &UserPoolClient,
-        device: &RememberedDevice,
-        challenge: &DevicePasswordVerifierChallenge,
-        timestamp: &Timestamp,
-        observer: &mut impl Observer,
-    ) -> Result<ChallengeResponses> {
-        if challenge
-            .device_key
-            .as_deref()
-            .is_some_and(|k| k != device.device_key)
-        {
-            return Err(Error::DeviceKeyMismatch);
-        }
-        let input = ClaimInput {
-            realm: &device.device_group_key,
-            identity: &device.device_key,
-            password: device.device_password.expose().as_bytes(),
-            srp: &challenge.srp,
-            timestamp,
-        };
-        answer_claim(
-            self,
-            challenge_name::DEVICE_PASSWORD_VERIFIER,
-            &input,
-            &challenge.username,
-            Some(&device.device_key),
-            client,
-            observer,
-        )
     }
 }
 

@@ -28,9 +28,10 @@ use crate::client::UserPoolClient;
 use crate::device::{
     DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice,
 };
+use crate::ephemeral::{EPHEMERAL_BYTES, EphemeralKey};
 use crate::error::{Error, Result, ServiceErrorKind};
 use crate::responses::Responder;
-use crate::secret::{EphemeralKey, Password};
+use crate::secret::Password;
 use crate::timestamp::Timestamp;
 use crate::wire::{AuthParameters, ChallengeResponses, challenge_name, param};
 
@@ -340,7 +341,7 @@ impl<R: TryCryptoRng> SignIn<R> {
             plaintext_password_chosen: false,
             forgot_device: false,
             refusal: None,
-            ephemeral_bytes: crate::secret::EPHEMERAL_BYTES,
+            ephemeral_bytes: EPHEMERAL_BYTES,
         }
     }
 

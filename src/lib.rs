@@ -11,6 +11,7 @@ mod client;
 mod declassify;
 mod device;
 mod encoding;
+mod ephemeral;
 mod error;
 mod flow;
 pub mod group;
@@ -18,7 +19,6 @@ pub mod group;
 pub mod hazmat;
 mod responses;
 mod secret;
-mod secret_hash;
 #[cfg(feature = "server")]
 pub mod server;
 mod srp;
@@ -26,8 +26,9 @@ mod timestamp;
 mod wire;
 
 pub use challenge::{CodeChallenge, FirstFactor, PasswordVerifierChallenge};
-pub use client::{UserPoolClient, pool_name};
+pub use client::{UserPoolClient, pool_name, secret_hash};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
+pub use ephemeral::EphemeralKey;
 pub use error::{Error, Result, ServiceErrorKind};
 pub use flow::{
     AnalyticsMetadata, Answer, Challenge, ContextData, DeviceToConfirm, Flow, InitiateAuthRequest,
@@ -35,8 +36,7 @@ pub use flow::{
     ServerAnswer, ServiceError, SignIn, SignedIn, Step, UserContextData,
 };
 pub use responses::Responder;
-pub use secret::{ClientSecret, EphemeralKey, Password};
-pub use secret_hash::secret_hash;
+pub use secret::{ClientSecret, Password};
 pub use timestamp::Timestamp;
 pub use wire::{AuthParameters, ChallengeResponses, auth_flow, challenge_name, param};
 

@@ -1,5 +1,5 @@
 //! Typed builders for the `ChallengeResponses` of every challenge, and the `AuthParameters`
-//! of `InitiateAuth` / `AdminInitiateAuth`. One function, [`identify`], writes the
+//! of `InitiateAuth` / `AdminInitiateAuth`. One function, `client::identify`, writes the
 //! `USERNAME`, `SECRET_HASH` and `DEVICE_KEY` of every map.
 
 use alloc::borrow::Cow;
@@ -7,41 +7,10 @@ use alloc::format;
 use alloc::string::String;
 
 use crate::challenge::{CodeChallenge, FirstFactor};
-use crate::client::UserPoolClient;
-use crate::secret::{EphemeralKey, Password};
+use crate::client::{Identity, UserPoolClient, identify};
+use crate::ephemeral::EphemeralKey;
+use crate::secret::Password;
 use crate::wire::{AuthParameters, ChallengeResponses, auth_flow, challenge_name, param};
-
-/// Who a request speaks for: written into every `ChallengeResponses` and `AuthParameters`.
-#[derive(Clone, Copy)]
-pub(crate) struct Identity<'a> {
-    pub(crate) client: &'a UserPoolClient,
-    /// `USERNAME`, and the name `SECRET_HASH` is computed over.
-    pub(crate) username: &'a str,
-    /// Whether `USERNAME` itself is sent (`REFRESH_TOKEN_AUTH` sends only `SECRET_HASH`).
-    pub(crate) send_username: bool,
-    pub(crate) device_key: Option<&'a str>,
-}
-
-/// The one writer of the keys every map carries: `USERNAME` (unless `send_username` is off),
-/// then the map's own keys (`fill`), then `SECRET_HASH` over that user name when the client
-/// has a secret, then `DEVICE_KEY` with a remembered device.
-pub(crate) fn identify<M>(
-    map: &mut M,
-    who: &Identity<'_>,
-    insert: fn(&mut M, &'static str, String),
-    fill: impl FnOnce(&mut M),
-) {
-    if who.send_username {
-        insert(map, param::USERNAME, String::from(who.username));
-    }
-    fill(map);
-    if let Some(hash) = who.client.secret_hash(who.username) {
-        insert(map, param::SECRET_HASH, hash);
-    }
-    if let Some(device_key) = who.device_key {
-        insert(map, param::DEVICE_KEY, String::from(device_key));
-    }
-}
 
 /// Builds the `ChallengeResponses` of one sign-in with the glue every response needs:
 /// `USERNAME` (the internal user name once a challenge has revealed it), `SECRET_HASH` over
@@ -102,7 +71,7 @@ impl<'a> Responder<'a> {
             send_username: true,
             device_key: self.device_key,
         };
-        identify(&mut responses, &who, |r, k, v| r.insert(k, v), fill);
+        identify(&mut responses, &who, fill);
         responses
     }
 
@@ -264,7 +233,7 @@ impl AuthParameters {
             send_username: true,
             device_key: None,
         };
-        identify(&mut parameters, &who, |p, k, v| p.insert(k, v), fill);
+        identify(&mut parameters, &who, fill);
         parameters
     }
 
@@ -427,12 +396,9 @@ impl AuthParameters {
             send_username: false,
             device_key,
         };
-        identify(
-            &mut parameters,
-            &who,
-            |p, k, v| p.insert(k, v),
-            |p| p.insert(param::REFRESH_TOKEN, String::from(refresh_token)),
-        );
+        identify(&mut parameters, &who, |p| {
+            p.insert(param::REFRESH_TOKEN, String::from(refresh_token));
+        });
         parameters
     }
 }

@@ -30,7 +30,6 @@ use crate::encoding::{base64_encode, to_java_bytes_secret, to_java_bytes_vartime
 use crate::error::{Error, Result};
 use crate::group::{EphemeralBits, pow_secret};
 use crate::group::{LIMBS, Monty, PARAMS, k_monty, pow_g_256};
-use crate::secret::EphemeralKey;
 use crate::timestamp::Timestamp;
 
 /// The HKDF `info` of Cognito's session key.
@@ -83,8 +82,9 @@ pub(crate) struct ClaimInput<'a> {
     pub(crate) timestamp: &'a Timestamp,
 }
 
-/// `u = int(H(enc(A) ‖ enc(B)))`, refused when zero. Public.
-fn scrambler(a_enc: &[u8], b_enc: &[u8]) -> Result<[u8; 32]> {
+/// `u = int(H(enc(A) ‖ enc(B)))`, refused when zero. Public. The one computation of `u`, for
+/// the client's claims and the server's check alike.
+pub(crate) fn scrambler(a_enc: &[u8], b_enc: &[u8]) -> Result<[u8; 32]> {
     let mut h = Sha256::new();
     h.update(a_enc);
     h.update(b_enc);
@@ -111,6 +111,22 @@ pub(crate) fn private_key(salt_enc: &[u8], identity_hash: &[u8; 32]) -> Zeroizin
     h.update(salt_enc);
     h.update(identity_hash);
     Zeroizing::new(h.finalize().into())
+}
+
+/// `x = int(H(enc(salt) ‖ H(realm ‖ identity ‖ ":" ‖ password)))`: the one derivation of `x`,
+/// for the client's claims, device registration and the server's verifiers alike.
+pub(crate) fn derive_x(
+    realm: &str,
+    identity: &str,
+    password: &[u8],
+    salt_enc: &[u8],
+    observer: &mut impl Observer,
+) -> Zeroizing<U256> {
+    let inner = identity_hash(realm, identity, password);
+    observer.identity_hash(&inner);
+    let x_bytes = private_key(salt_enc, &inner);
+    observer.x(&x_bytes);
+    Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()))
 }
 
 /// `g^x mod N`, in Montgomery form (fixed-base, constant time in `x`).
@@ -162,28 +178,30 @@ pub(crate) fn signature_bytes(
     mac.finalize().into_bytes().into()
 }
 
-/// The claim signature. Consumes (and so wipes) the ephemeral key. The only checks are on
-/// public values and come before any secret-dependent work.
+/// The claim signature for the secret ephemeral `a` (of size class `a_bits`) and its public
+/// `enc(A)`. The only checks are on public values and come before any secret-dependent work.
 pub(crate) fn claim_signature(
-    key: EphemeralKey,
+    a: &U3072,
+    a_bits: EphemeralBits,
+    a_enc: &[u8],
     input: &ClaimInput<'_>,
     observer: &mut impl Observer,
 ) -> Result<String> {
-    let u_bytes = scrambler(key.a_enc(), &input.srp.srp_b.enc)?;
+    let u_bytes = scrambler(a_enc, &input.srp.srp_b.enc)?;
     let u_enc = to_java_bytes_vartime(&u_bytes);
     observer.u(&u_bytes);
     observer.u_padded(&u_enc);
     observer.salt_padded(&input.srp.salt_enc);
 
-    let inner = identity_hash(input.realm, input.identity, input.password);
-    observer.identity_hash(&inner);
-    let x_bytes = private_key(&input.srp.salt_enc, &inner);
-    observer.x(&x_bytes);
-
-    let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
+    let x = derive_x(
+        input.realm,
+        input.identity,
+        input.password,
+        &input.srp.salt_enc,
+        observer,
+    );
     let u = U256::from_be_slice(&u_bytes);
-    let s = premaster(key.a(), key.bits(), &input.srp.srp_b.reduced, &u, &x);
-    drop(key);
+    let s = premaster(a, a_bits, &input.srp.srp_b.reduced, &u, &x);
     let s_enc = to_java_bytes_secret(&s);
     observer.s_padded(&s_enc);
 

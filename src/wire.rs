@@ -216,6 +216,12 @@ impl fmt::Debug for WireMap {
     }
 }
 
+/// A map a request's keys are written into: [`ChallengeResponses`] or [`AuthParameters`].
+pub(crate) trait WireInsert {
+    /// Set `key` to `value`, replacing an earlier value.
+    fn insert(&mut self, key: &'static str, value: String);
+}
+
 macro_rules! wire_map_type {
     ($(#[$doc:meta])* $name:ident, $label:ident, $label_doc:literal) => {
         $(#[$doc])*
@@ -269,6 +275,12 @@ macro_rules! wire_map_type {
             #[must_use]
             pub fn is_empty(&self) -> bool {
                 self.map.entries.is_empty()
+            }
+        }
+
+        impl WireInsert for $name {
+            fn insert(&mut self, key: &'static str, value: String) {
+                self.map.insert(key, value);
             }
         }
 

@@ -20,11 +20,11 @@ use crate::encoding::{
     base64_encode, decode_base64_secret, decode_base64_vartime, to_java_bytes_secret,
     to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
 };
+use crate::ephemeral::EPHEMERAL_BYTES;
 use crate::error::{Error, Result};
 use crate::group::{EphemeralBits, Monty, PARAMS, k_monty, pow_secret, verifier_in_range};
 use crate::secret::ClientSecret;
-use crate::secret::EPHEMERAL_BYTES;
-use crate::srp::{identity_hash, private_key, session_key, signature_bytes, verifier};
+use crate::srp::{Unobserved, derive_x, scrambler, session_key, signature_bytes, verifier};
 use crate::timestamp::Timestamp;
 use crate::wire::param;
 
@@ -64,9 +64,7 @@ impl StoredVerifier {
     }
 
     pub(crate) fn derive(realm: &str, identity: &str, password: &[u8], salt_enc: Vec<u8>) -> Self {
-        let inner = identity_hash(realm, identity, password);
-        let x_bytes = private_key(&salt_enc, &inner);
-        let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
+        let x = derive_x(realm, identity, password, &salt_enc, &mut Unobserved);
         Self {
             id: Identity {
                 realm: String::from(realm),
@@ -136,9 +134,13 @@ impl StoredVerifier {
     /// the stored salt and `g^x` compared with `v` in constant time (only the verdict is
     /// declassified). This is what `USER_PASSWORD_AUTH` costs Cognito: one `g^x`.
     pub(crate) fn matches(&self, password: &[u8]) -> bool {
-        let inner = identity_hash(&self.id.realm, &self.id.identity, password);
-        let x_bytes = private_key(&self.salt_enc, &inner);
-        let x = Zeroizing::new(U256::from_be_slice(x_bytes.as_ref()));
+        let x = derive_x(
+            &self.id.realm,
+            &self.id.identity,
+            password,
+            &self.salt_enc,
+            &mut Unobserved,
+        );
         let candidate = verifier(&x);
         let same = candidate.retrieve().ct_eq(&self.v.retrieve());
         verdict(same)
@@ -426,13 +428,7 @@ impl ServerSrp {
 
     /// The 32 signature bytes the client must send for `timestamp`.
     fn expected_signature(&self, timestamp: &Timestamp) -> Result<Zeroizing<Vec<u8>>> {
-        let mut h = <sha2::Sha256 as sha2::Digest>::new();
-        sha2::Digest::update(&mut h, &self.a_enc);
-        sha2::Digest::update(&mut h, &self.b_enc);
-        let u_bytes: [u8; 32] = sha2::Digest::finalize(h).into();
-        if u_bytes == [0u8; 32] {
-            return Err(Error::IllegalScrambler);
-        }
+        let u_bytes = scrambler(&self.a_enc, &self.b_enc)?;
         let u = U256::from_be_slice(&u_bytes);
         let u_wide: U3072 = u.resize();
         // S = (A · v^u)^b mod N, constant time in v and b (u is public).
