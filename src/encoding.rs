@@ -12,10 +12,8 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write as _;
 
-use base64::Engine as _;
-use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use crypto_bigint::U3072;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
@@ -23,16 +21,22 @@ use zeroize::Zeroizing;
 use crate::declassify::declassify;
 use crate::error::{Error, Result};
 
+/// The big-endian bytes without their leading zero bytes (empty for zero). Variable time:
+/// public values only. The one trimmer of the crate.
+#[must_use]
+pub(crate) fn trim_leading_zeros_vartime(mut bytes: &[u8]) -> &[u8] {
+    while let [0, rest @ ..] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
 /// `enc(n)` of a non-negative integer given as big-endian magnitude bytes (leading zero bytes
 /// allowed): what Java's `BigInteger.toByteArray()` returns. For public values only: it
 /// branches on the bytes.
 #[must_use]
 pub(crate) fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
-    let start = magnitude
-        .iter()
-        .position(|&b| b != 0)
-        .unwrap_or(magnitude.len());
-    let digits = magnitude.get(start..).unwrap_or_default();
+    let digits = trim_leading_zeros_vartime(magnitude);
     let mut out = Vec::with_capacity(digits.len() + 1);
     match digits.first() {
         None => out.push(0),
@@ -47,11 +51,7 @@ pub(crate) fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
 /// integer (Java `BigInteger.toByteArray()`), e.g. −95 → `a1`, −128 → `80`, −129 → `ff 7f`.
 /// For a zero magnitude this is `enc(0)`.
 fn to_java_bytes_negative_vartime(magnitude: &[u8]) -> Vec<u8> {
-    let start = magnitude
-        .iter()
-        .position(|&b| b != 0)
-        .unwrap_or(magnitude.len());
-    let digits = magnitude.get(start..).unwrap_or_default();
+    let digits = trim_leading_zeros_vartime(magnitude);
     if digits.is_empty() {
         return alloc::vec![0];
     }
@@ -115,17 +115,16 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
 /// zero. This is the `SRP_A` wire form.
 #[must_use]
 pub(crate) fn to_minimal_hex_vartime(magnitude: &[u8]) -> String {
-    let mut out = String::with_capacity(magnitude.len() * 2);
-    for &byte in magnitude {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            if out.is_empty() && nibble == 0 {
-                continue;
-            }
-            out.extend(char::from_digit(u32::from(nibble), 16));
-        }
-    }
-    if out.is_empty() {
+    let digits = trim_leading_zeros_vartime(magnitude);
+    let mut out = String::with_capacity(digits.len() * 2 + 1);
+    let Some((first, rest)) = digits.split_first() else {
         out.push('0');
+        return out;
+    };
+    // The first byte without its leading zero nibble, then two digits a byte.
+    let _ = write!(out, "{first:x}");
+    for byte in rest {
+        let _ = write!(out, "{byte:02x}");
     }
     out
 }
@@ -177,28 +176,20 @@ pub(crate) fn parse_hex_int_vartime(
     if digits.is_empty() {
         return Err(malformed);
     }
-    let mut nibbles = Vec::with_capacity(digits.len() + 1);
-    if digits.len() % 2 == 1 {
-        nibbles.push(0);
-    }
-    for &c in digits {
-        let v = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => return Err(malformed),
-        };
-        nibbles.push(v);
-    }
-    let bytes: Vec<u8> = nibbles
-        .chunks_exact(2)
-        .map(|pair| match pair {
-            [hi, lo] => (hi << 4) | lo,
-            _ => 0, // `chunks_exact(2)` yields pairs only
+    // An odd-length text's first digit is a byte of its own; the rest walk in pairs.
+    let (head, pairs) = digits.split_at(digits.len() & 1);
+    let bytes = core::iter::once(head)
+        .filter(|h| !h.is_empty())
+        .chain(pairs.chunks(2))
+        .map(|digits| {
+            digits.iter().try_fold(0u8, |acc, &c| {
+                let value = char::from(c).to_digit(16)?;
+                Some((acc << 4) | u8::try_from(value).ok()?)
+            })
         })
-        .collect();
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    let magnitude = bytes.get(start..).unwrap_or_default().to_vec();
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(malformed)?;
+    let magnitude = trim_leading_zeros_vartime(&bytes).to_vec();
     let negative = negative && !magnitude.is_empty();
     Ok(HexInt {
         magnitude,
@@ -215,29 +206,28 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     <base64ct::Base64 as base64ct::Encoding>::encode_string(bytes)
 }
 
-/// Standard alphabet, padding optional: after URL-safe characters are mapped, this accepts
-/// what Amplify JS v6 accepts.
-const LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
 /// Decode a public base64 value (a `SECRET_BLOCK`, a salt, a received signature): standard
 /// base64, also accepting the URL-safe alphabet (`-`, `_`) and missing `=` padding (as Amplify
 /// JS v6 does). Anything else is [`Error::MalformedParameter`] naming `name`. Variable time:
 /// public values only (a secret goes through [`decode_base64_secret`]).
 pub(crate) fn decode_base64_vartime(name: &'static str, text: &str) -> Result<Vec<u8>> {
-    let normalized: Vec<u8> = text
-        .bytes()
+    let malformed = Error::MalformedParameter { name };
+    // Up to the canonical number of `=` (fewer, or none, are accepted), then unpadded base64.
+    let body = text.trim_end_matches('=');
+    let pads = text.len() - body.len();
+    let canonical_pads = body.len().wrapping_neg() & 3;
+    if pads > canonical_pads {
+        return Err(malformed);
+    }
+    let normalized: String = body
+        .chars()
         .map(|c| match c {
-            b'-' => b'+',
-            b'_' => b'/',
+            '-' => '+',
+            '_' => '/',
             other => other,
         })
         .collect();
-    LENIENT
-        .decode(normalized)
-        .map_err(|_| Error::MalformedParameter { name })
+    <base64ct::Base64Unpadded as base64ct::Encoding>::decode_vec(&normalized).map_err(|_| malformed)
 }
 
 /// One standard-alphabet base64 character in constant time: its 6-bit value, and whether it
@@ -268,9 +258,12 @@ fn decode_sextet(c: u8) -> (u8, Choice) {
 /// zero), a verdict the caller declassifies; `None` for a length that cannot be base64 or
 /// that does not fit `out` (public facts).
 #[cfg(feature = "server")]
-pub(crate) fn decode_base64_secret(text: &str, out: &mut [u8]) -> Option<(usize, Choice)> {
+pub(crate) fn decode_base64_secret<'o>(
+    text: &str,
+    out: &'o mut [u8],
+) -> Option<(&'o [u8], Choice)> {
     let bytes = text.as_bytes();
-    let quads = bytes.len() / 4;
+    let quads = bytes.len() >> 2;
     if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
         return None;
     }
@@ -318,7 +311,7 @@ pub(crate) fn decode_base64_secret(text: &str, out: &mut [u8]) -> Option<(usize,
             written += 1;
         }
     }
-    Some((len, valid))
+    Some((out, valid))
 }
 
 /// Left-pad big-endian bytes (at most 384 of them) to a 3072-bit integer.
@@ -332,6 +325,40 @@ pub(crate) fn u3072_from_be_slice(bytes: &[u8]) -> Option<U3072> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text of up to six characters over an alphabet that covers the standard and the
+    /// URL-safe characters, padding, a character outside base64, and last characters with and
+    /// without unused bits set: the lenient decoder accepts exactly what the `base64` crate's
+    /// standard engine with optional padding accepts, with the same bytes.
+    #[test]
+    fn lenient_base64_matches_an_independent_decoder() {
+        use base64::Engine as _;
+        use base64::engine::DecodePaddingMode;
+        use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+        let oracle = GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+        );
+        let alphabet = ['A', 'B', 'Q', 'g', '/', '+', '-', '_', '=', '*'];
+        let mut texts = alloc::vec![String::new()];
+        let mut checked = 0usize;
+        for _ in 0..6 {
+            let mut longer = Vec::new();
+            for text in &texts {
+                for c in alphabet {
+                    let mut t = text.clone();
+                    t.push(c);
+                    let mapped = t.replace('-', "+").replace('_', "/");
+                    let expected = oracle.decode(mapped.as_bytes()).ok();
+                    assert_eq!(decode_base64_vartime("X", &t).ok(), expected, "{t:?}");
+                    checked += 1;
+                    longer.push(t);
+                }
+            }
+            texts = longer;
+        }
+        assert_eq!(checked, (1..=6).map(|n| 10usize.pow(n)).sum::<usize>());
+    }
 
     #[test]
     fn java_bytes_table_of_spec_section_2() {
@@ -445,8 +472,7 @@ mod tests {
     fn secret_base64_decoding_matches_base64ct() {
         let decode = |text: &str| {
             let mut out = [0u8; 64];
-            decode_base64_secret(text, &mut out)
-                .map(|(len, ok)| (bool::from(ok), out.get(..len).unwrap_or_default().to_vec()))
+            decode_base64_secret(text, &mut out).map(|(bytes, ok)| (bool::from(ok), bytes.to_vec()))
         };
         let encode = <base64ct::Base64 as base64ct::Encoding>::encode_string;
         let strict = |text: &str| <base64ct::Base64 as base64ct::Encoding>::decode_vec(text).ok();

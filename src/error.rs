@@ -73,16 +73,21 @@ pub enum Error {
     /// The sign-in attempt reached [`SignIn::MAX_ROUNDS`](crate::SignIn::MAX_ROUNDS)
     /// requests.
     RoundLimit,
-    /// Server side: the client's `SRP_A` is zero modulo N.
+    /// Server side (feature `server`): the client's `SRP_A` is zero modulo N.
+    #[cfg(feature = "server")]
     IllegalClientA,
-    /// Server side: the claim does not verify (wrong password, another secret block, or a
+    /// Server side (feature `server`): the claim does not verify (wrong password, another secret block, or a
     /// non-canonical `TIMESTAMP` such as a zero-padded day or a wrong weekday).
+    #[cfg(feature = "server")]
     IncorrectClaim,
-    /// Server side: the `TIMESTAMP` is not of the form `Www Mmm d HH:mm:ss UTC yyyy`.
+    /// Server side (feature `server`): the `TIMESTAMP` is not of the form `Www Mmm d HH:mm:ss UTC yyyy`.
+    #[cfg(feature = "server")]
     InvalidTimestamp,
-    /// Server side: the `TIMESTAMP` is too far from the server's clock.
+    /// Server side (feature `server`): the `TIMESTAMP` is too far from the server's clock.
+    #[cfg(feature = "server")]
     StaleTimestamp,
-    /// Server side: the `SECRET_HASH` is not the one of the request's user name.
+    /// Server side (feature `server`): the `SECRET_HASH` is not the one of the request's user name.
+    #[cfg(feature = "server")]
     SecretHashMismatch,
     /// A [`NEW_PASSWORD_REQUIRED`](crate::Question::NewPassword) answer leaves a required
     /// attribute without a value; the question is still pending.
@@ -220,10 +225,15 @@ impl fmt::Display for Error {
                 write!(f, "{name} asked for a second claim in one sign-in attempt")
             }
             Self::RoundLimit => f.write_str("too many requests in one sign-in attempt"),
+            #[cfg(feature = "server")]
             Self::IllegalClientA => f.write_str("client SRP_A is zero modulo N"),
+            #[cfg(feature = "server")]
             Self::IncorrectClaim => f.write_str("the password claim does not verify"),
+            #[cfg(feature = "server")]
             Self::InvalidTimestamp => f.write_str("malformed TIMESTAMP"),
+            #[cfg(feature = "server")]
             Self::StaleTimestamp => f.write_str("TIMESTAMP outside the accepted window"),
+            #[cfg(feature = "server")]
             Self::SecretHashMismatch => f.write_str("SECRET_HASH does not match"),
             Self::MissingAttribute => f.write_str("a required attribute has no value"),
             Self::AttributeAlreadySet => {

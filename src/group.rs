@@ -139,6 +139,7 @@ fn comb_lookup(table: &[u8; COMB_BYTES], index: u8) -> mont::Limbs {
 /// one entry of one table, so `g^e` takes `SPACING/V − 1` squarings and `SPACING − 1`
 /// multiplications (the dedicated kernel, `group/mont.rs`), each entry fetched by a full
 /// constant-time scan. Only bit positions, which are public, are used as indices.
+#[allow(clippy::integer_division_remainder_used)] // public bit positions and constants only
 fn pow_g_comb<const SPACING: usize, const V: usize>(
     tables: &[&[u8; COMB_BYTES]; V],
     e_le: &[u8],

@@ -25,8 +25,13 @@
 //! number or window position; the final conditional subtraction is a masked select (the mask
 //! goes through `black_box`); table look-ups read every entry and combine them with masks.
 // Every index and slice bound is a public loop counter below 96 (the loops' own bounds keep
-// them in range); the `as u64` casts take the low half of a `u128` product on purpose.
-#![allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+// them in range); the `as u64` casts take the low half of a `u128` product on purpose; every
+// `/` and `%` divides such a public counter or bit position by a constant.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::integer_division_remainder_used
+)]
 
 use core::hint::black_box;
 

@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use crypto_bigint::{U256, U3072};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
@@ -18,7 +18,7 @@ use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{
     base64_encode, decode_base64_secret, decode_base64_vartime, to_java_bytes_secret,
-    to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
+    to_java_bytes_vartime, to_minimal_hex_vartime, trim_leading_zeros_vartime, u3072_from_be_slice,
 };
 use crate::ephemeral::EPHEMERAL_BYTES;
 use crate::error::{Error, Result};
@@ -206,9 +206,11 @@ impl DeviceVerifier {
         if text.len() > MAX_TEXT {
             return Err(bad_v);
         }
-        let mut buf = Zeroizing::new([0u8; MAX_TEXT / 4 * 3]);
-        let (len, mut valid) = decode_base64_secret(text, buf.as_mut()).ok_or(bad_v)?;
-        let decoded = buf.get(..len).unwrap_or_default();
+        /// What [`MAX_TEXT`] base64 characters decode to at the most (three bytes a four).
+        const MAX_DECODED: usize = 768;
+        let mut buf = Zeroizing::new([0u8; MAX_DECODED]);
+        let (decoded, mut valid) = decode_base64_secret(text, buf.as_mut()).ok_or(bad_v)?;
+        let len = decoded.len();
         // enc(v) is non-negative (sign bit of its first byte clear), and every byte above the
         // low 384 is zero: all checked without a branch on the bytes.
         let split = len.saturating_sub(384);
@@ -410,11 +412,11 @@ impl ServerSrp {
         if claimed.len() > max_len(param::PASSWORD_CLAIM_SIGNATURE) {
             return Err(Error::IncorrectClaim);
         }
-        let instant = parse_timestamp_vartime(text).ok_or(Error::InvalidTimestamp)?;
-        if (now - instant).num_seconds().abs() > TIMESTAMP_WINDOW_SECONDS {
+        let instant = Timestamp::parse_unix_seconds_vartime(text).ok_or(Error::InvalidTimestamp)?;
+        if now.timestamp().abs_diff(instant) > TIMESTAMP_WINDOW_SECONDS.unsigned_abs() {
             return Err(Error::StaleTimestamp);
         }
-        let canonical = Timestamp::from(instant);
+        let canonical = Timestamp::from_unix_seconds(instant);
         let expected = self.expected_signature(&canonical)?;
         let claimed = decode_base64_vartime(param::PASSWORD_CLAIM_SIGNATURE, claimed)
             .map_err(|_| Error::IncorrectClaim)?;
@@ -460,45 +462,6 @@ impl fmt::Debug for ServerSrp {
     }
 }
 
-/// Parse a `TIMESTAMP` as Cognito reads it: `Www Mmm d HH:mm:ss UTC yyyy` with English
-/// names, where the day may be zero-padded and the weekday is not checked against the date
-/// (the signature over the canonical form catches both).
-fn parse_timestamp_vartime(text: &str) -> Option<DateTime<Utc>> {
-    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mut parts = text.split(' ');
-    let (Some(weekday), Some(month), Some(day), Some(time), Some("UTC"), Some(year), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    if !WEEKDAYS.contains(&weekday) {
-        return None;
-    }
-    let month = MONTHS.iter().position(|&m| m == month)?;
-    let digits = |s: &str, lens: &[usize]| -> Option<u32> {
-        (lens.contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| s.parse().ok())?
-    };
-    let day = digits(day, &[1, 2])?;
-    let year = i32::try_from(digits(year, &[4])?).ok()?;
-    let mut hms = time.split(':');
-    let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
-        return None;
-    };
-    let date = NaiveDate::from_ymd_opt(year, u32::try_from(month + 1).ok()?, day)?;
-    let time = date.and_hms_opt(digits(h, &[2])?, digits(m, &[2])?, digits(s, &[2])?)?;
-    Some(time.and_utc())
-}
-
 /// Cognito's `SECRET_HASH` check: `hash` must be the `SECRET_HASH` of `username` (the name
 /// the same request carries: as typed in `InitiateAuth`, internal in challenge responses) for
 /// `client_id` and `client_secret`. Compared in constant time.
@@ -532,9 +495,7 @@ pub(crate) fn server_srp_from_parts(
     srp_a: &str,
     secret_block: &[u8],
 ) -> Result<ServerSrp> {
-    let magnitude = v_be
-        .get(v_be.iter().take_while(|&&b| b == 0).count()..)
-        .unwrap_or_default();
+    let magnitude = trim_leading_zeros_vartime(v_be);
     let v = Zeroizing::new(
         u3072_from_be_slice(magnitude).ok_or(Error::MalformedParameter { name: "v" })?,
     );
@@ -551,8 +512,10 @@ mod tests {
 
     #[test]
     fn timestamps_as_cognito_parses_them() {
-        let t =
-            |s: &str| parse_timestamp_vartime(s).map(|d| String::from(Timestamp::from(d).as_str()));
+        let t = |s: &str| {
+            Timestamp::parse_unix_seconds_vartime(s)
+                .map(|d| String::from(Timestamp::from_unix_seconds(d).as_str()))
+        };
         assert_eq!(
             t("Tue Nov 5 09:01:02 UTC 2024").as_deref(),
             Some("Tue Nov 5 09:01:02 UTC 2024")
