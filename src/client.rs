@@ -34,6 +34,8 @@ pub fn pool_name(pool_id: &str) -> Result<&str> {
 /// have one, the client secret.
 pub struct UserPoolClient {
     pool_id: String,
+    /// The part of `pool_id` after its `_`, checked when the client was made.
+    pool_name: String,
     client_id: String,
     client_secret: Option<ClientSecret>,
 }
@@ -44,9 +46,10 @@ impl UserPoolClient {
     /// # Errors
     /// [`Error::InvalidPoolId`] when `pool_id` is not `<region>_<name>` (see [`pool_name`]).
     pub fn new(pool_id: &str, client_id: &str) -> Result<Self> {
-        pool_name(pool_id)?;
+        let name = pool_name(pool_id)?;
         Ok(Self {
             pool_id: String::from(pool_id),
+            pool_name: String::from(name),
             client_id: String::from(client_id),
             client_secret: None,
         })
@@ -68,8 +71,7 @@ impl UserPoolClient {
     /// The pool name, the SRP realm of users.
     #[must_use]
     pub fn pool_name(&self) -> &str {
-        // Checked in `new`.
-        pool_name(&self.pool_id).unwrap_or_default()
+        &self.pool_name
     }
 
     /// The app client id.

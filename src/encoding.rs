@@ -31,11 +31,18 @@ pub(crate) fn trim_leading_zeros_vartime(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// `enc(n)` of a non-negative integer given as big-endian magnitude bytes (leading zero bytes
-/// allowed): what Java's `BigInteger.toByteArray()` returns. For public values only: it
-/// branches on the bytes.
+/// `enc(n)`: the Java `BigInteger.toByteArray()` form of a non-negative integer given as
+/// big-endian magnitude bytes (leading zeros allowed), the form every integer takes before
+/// it is hashed. Variable time: for public values only (it branches on the bytes).
+///
+/// ```
+/// use cognito_srp_auth::to_java_bytes_vartime;
+/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x80]), [0x00, 0x80]);
+/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x00, 0x7f]), [0x7f]);
+/// assert_eq!(to_java_bytes_vartime(&[]), [0x00]);
+/// ```
 #[must_use]
-pub(crate) fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
+pub fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
     let digits = trim_leading_zeros_vartime(magnitude);
     let mut out = Vec::with_capacity(digits.len() + 1);
     match digits.first() {
@@ -107,14 +114,19 @@ pub(crate) fn to_java_bytes_secret(value: &U3072) -> Zeroizing<Vec<u8>> {
     if sign_byte {
         out.push(0);
     }
-    out.extend_from_slice(bytes.get(skip..).unwrap_or_default());
+    out.extend(bytes.iter().skip(skip));
     out
 }
 
-/// Minimal lowercase hex of a non-negative integer's magnitude: no leading zeros, `"0"` for
-/// zero. This is the `SRP_A` wire form.
+/// Minimal lowercase hex of a non-negative integer's big-endian magnitude: no leading zeros,
+/// `"0"` for zero; the `SRP_A` (and `SRP_B`, `SALT`) wire form. Variable time: for public
+/// values only.
+///
+/// ```
+/// assert_eq!(cognito_srp_auth::to_minimal_hex_vartime(&[0x00, 0x0a, 0xbc]), "abc");
+/// ```
 #[must_use]
-pub(crate) fn to_minimal_hex_vartime(magnitude: &[u8]) -> String {
+pub fn to_minimal_hex_vartime(magnitude: &[u8]) -> String {
     let digits = trim_leading_zeros_vartime(magnitude);
     let mut out = String::with_capacity(digits.len() * 2 + 1);
     let Some((first, rest)) = digits.split_first() else {
@@ -314,6 +326,17 @@ pub(crate) fn decode_base64_secret<'o>(
     Some((out, valid))
 }
 
+/// Big-endian bytes of a fixed width of at most 384 as a 3072-bit integer: infallible, the
+/// width is checked when the crate is compiled. Constant time in the bytes.
+pub(crate) fn u3072_from_be_array<const L: usize>(bytes: &[u8; L]) -> U3072 {
+    const { assert!(L <= 384, "wider than 3072 bits") };
+    let mut buf = Zeroizing::new([0u8; 384]);
+    for (dst, src) in buf.iter_mut().rev().zip(bytes.iter().rev()) {
+        *dst = *src;
+    }
+    U3072::from_be_slice(buf.as_ref())
+}
+
 /// Left-pad big-endian bytes (at most 384 of them) to a 3072-bit integer.
 pub(crate) fn u3072_from_be_slice(bytes: &[u8]) -> Option<U3072> {
     let offset = 384usize.checked_sub(bytes.len())?;
@@ -361,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn java_bytes_table_of_spec_section_2() {
+    fn java_bytes_table() {
         let cases: &[(&[u8], &[u8])] = &[
             (&[], &[0x00]),
             (&[0x00], &[0x00]),
@@ -380,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn negative_java_bytes_table_of_spec_section_2() {
+    fn negative_java_bytes_table() {
         let cases: &[(&[u8], &[u8])] = &[
             (&[0x5f], &[0xa1]),                   // −95
             (&[0x80], &[0x80]),                   // −128

@@ -1,15 +1,23 @@
 //! ⚠️ Low-level access for known-answer tests: **easy to misuse**.
 //!
-//! These items let a test inject the private ephemeral `a` and observe every secret
-//! intermediate of a claim (`x`, `S`, the session key). Production code never needs them:
-//! a fixed `a` destroys the security of SRP, and the intermediates are secrets.
+//! These items let a test inject the private ephemeral `a` (or the server's `b`) and observe
+//! every secret intermediate of a claim (`x`, `S`, the session key). Production code never
+//! needs them: a fixed `a` destroys the security of SRP, and the intermediates are secrets.
 //! They are behind the `hazmat` feature and exempt from SemVer guarantees.
+//!
+//! The contract of every item here: what goes in as a secret (`a`, `b`, `x`, random bytes)
+//! must be a fresh value from a cryptographically secure RNG used for one exchange only, or a
+//! published test value used in a test; what comes out as a secret (a [`Trace`], a power of
+//! `g`, `S`) is wiped on drop and must not be logged or copied out. Each function computes
+//! exactly what its production counterpart computes, with the same constant-time arithmetic
+//! and the same checks, unless its documentation says otherwise.
 
 use alloc::vec::Vec;
 use core::fmt;
 
 use zeroize::Zeroizing;
 
+use crate::encoding::u3072_from_be_array;
 use crate::error::Result;
 use crate::srp::Observer;
 use crate::{
@@ -17,34 +25,12 @@ use crate::{
     Password, PasswordVerifierChallenge, RememberedDevice, Timestamp, UserPoolClient,
 };
 
-/// `enc(n)`: the Java `BigInteger.toByteArray()` form of a non-negative integer given as
-/// big-endian magnitude bytes (leading zeros allowed). Variable time: public values only.
-///
-/// ```
-/// use cognito_srp_auth::hazmat::to_java_bytes_vartime;
-/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x80]), [0x00, 0x80]);
-/// assert_eq!(to_java_bytes_vartime(&[0x00, 0x00, 0x7f]), [0x7f]);
-/// assert_eq!(to_java_bytes_vartime(&[]), [0x00]);
-/// ```
-#[must_use]
-pub fn to_java_bytes_vartime(magnitude: &[u8]) -> Vec<u8> {
-    crate::encoding::to_java_bytes_vartime(magnitude)
-}
-
-/// Minimal lowercase hex of a non-negative integer (`"0"` for zero): the `SRP_A` wire form.
-/// Variable time: public values only.
-///
-/// ```
-/// assert_eq!(cognito_srp_auth::hazmat::to_minimal_hex_vartime(&[0x00, 0x0a, 0xbc]), "abc");
-/// ```
-#[must_use]
-pub fn to_minimal_hex_vartime(magnitude: &[u8]) -> alloc::string::String {
-    crate::encoding::to_minimal_hex_vartime(magnitude)
-}
-
 /// An ephemeral key with a chosen `a` (big-endian, at most 128 bytes). Up to 64 bytes it is a
 /// 512-bit key, as the crate draws them; 65 to 128 bytes a 1024-bit one, as the official
 /// clients draw them (the test vectors). The size class follows the length, never the value.
+///
+/// Contract: `a` is secret and used for one claim only; a known or repeated `a` lets an
+/// eavesdropper test password guesses offline.
 ///
 /// # Errors
 /// [`crate::Error::IllegalEphemeral`] for more than 128 bytes or `a = 0`.
@@ -71,16 +57,11 @@ pub fn ephemeral_key_from_be_bytes(a: &[u8]) -> Result<EphemeralKey> {
 /// ```
 #[must_use]
 pub fn pow_g_1024(a: &[u8; 128]) -> Zeroizing<[u8; 384]> {
-    // 128 bytes always fit in 384: the `None` branch cannot be taken.
-    let exponent = Zeroizing::new(
-        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
-    );
-    let power = Zeroizing::new(crate::group::pow_g_1024(&exponent));
-    fixed_width(&Zeroizing::new(power.retrieve()))
+    pow_g_of(a, crate::group::pow_g_1024)
 }
 
 /// [`pow_g_1024`] for a 64-byte `a` (`0 ≤ a < 2^512`), the size this crate draws: the
-/// 512-bit fixed-base tables, half the work.
+/// 512-bit fixed-base tables, half the work. Same contract.
 ///
 /// ```
 /// let mut a = [0u8; 64];
@@ -90,11 +71,16 @@ pub fn pow_g_1024(a: &[u8; 128]) -> Zeroizing<[u8; 384]> {
 /// ```
 #[must_use]
 pub fn pow_g_512(a: &[u8; 64]) -> Zeroizing<[u8; 384]> {
-    // 64 bytes always fit in 384: the `None` branch cannot be taken.
-    let exponent = Zeroizing::new(
-        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
-    );
-    let power = Zeroizing::new(crate::group::pow_g_512(&exponent));
+    pow_g_of(a, crate::group::pow_g_512)
+}
+
+/// A fixed-base power of `g` for an exponent of a fixed width, as 384 wiped bytes.
+fn pow_g_of<const L: usize>(
+    a: &[u8; L],
+    pow: fn(&crypto_bigint::U3072) -> crate::group::Monty,
+) -> Zeroizing<[u8; 384]> {
+    let exponent = Zeroizing::new(u3072_from_be_array(a));
+    let power = Zeroizing::new(pow(&exponent));
     fixed_width(&Zeroizing::new(power.retrieve()))
 }
 
@@ -195,7 +181,8 @@ impl Observer for Trace {
 }
 
 /// [`EphemeralKey::password_verifier`], recording every intermediate into `trace` (also
-/// those computed before an error).
+/// those computed before an error). The responses are the same bytes; the trace holds
+/// secrets (`x`, `S`, the session key) and is wiped on drop.
 ///
 /// # Errors
 /// As [`EphemeralKey::password_verifier`].
@@ -211,7 +198,8 @@ pub fn password_verifier_traced(
 }
 
 /// [`RememberedDevice::register`] from chosen random bytes (40 for the password, 16 for the
-/// salt), recording the intermediates into `trace`.
+/// salt), recording the intermediates into `trace`, with the same self-check. Contract: in
+/// production the bytes come from a cryptographically secure RNG, once.
 ///
 /// # Errors
 /// As [`RememberedDevice::register`].
@@ -231,7 +219,8 @@ pub fn register_device_from_bytes(
     )
 }
 
-/// [`EphemeralKey::device_password_verifier`], recording every intermediate into `trace`.
+/// [`EphemeralKey::device_password_verifier`], recording every intermediate into `trace`
+/// (the same checks, the same responses).
 ///
 /// # Errors
 /// As [`EphemeralKey::device_password_verifier`].
@@ -247,13 +236,15 @@ pub fn device_password_verifier_traced(
 }
 
 /// A server-side exchange with a chosen verifier `v` and ephemeral `b` (big-endian bytes,
-/// `b` at most 128 of them), for the vectors' `server` fields (feature `server`).
+/// `b` at most 128 of them), for the vectors' `server` fields (feature `server`): the
+/// exchange [`crate::server::ServerSrp::for_user`] makes, with `b` and the secret block given
+/// instead of drawn, and `v` taken as it is (not checked to be in `[2, N − 1]`). Contract: `b`
+/// is secret and used once.
 ///
 /// # Errors
 /// As [`crate::server::ServerSrp::for_user`], and [`crate::Error::IllegalEphemeral`] for a
 /// `b` longer than 128 bytes.
 #[cfg(feature = "server")]
-#[allow(clippy::too_many_arguments)]
 pub fn server_srp_from_parts(
     realm: &str,
     identity: &str,
@@ -361,18 +352,15 @@ pub fn premaster_secret_512(
     premaster_of(a, crate::group::EphemeralBits::B512, srp_b, u, x)
 }
 
-fn premaster_of(
-    a: &[u8],
+fn premaster_of<const L: usize>(
+    a: &[u8; L],
     bits: crate::group::EphemeralBits,
     srp_b: &[u8; 384],
     u: &[u8; 32],
     x: &[u8; 32],
 ) -> Zeroizing<[u8; 384]> {
-    // At most 128 and 384 bytes always fit in 384: the fallbacks cannot be taken.
-    let a = Zeroizing::new(
-        crate::encoding::u3072_from_be_slice(a).unwrap_or(crypto_bigint::U3072::ZERO),
-    );
-    let b = crate::encoding::u3072_from_be_slice(srp_b).unwrap_or(crypto_bigint::U3072::ZERO);
+    let a = Zeroizing::new(u3072_from_be_array(a));
+    let b = u3072_from_be_array(srp_b);
     let u = crypto_bigint::U256::from_be_slice(u);
     let x = Zeroizing::new(crypto_bigint::U256::from_be_slice(x));
     fixed_width(&crate::srp::premaster(&a, bits, &b, &u, &x))

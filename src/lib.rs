@@ -28,6 +28,7 @@ mod wire;
 pub use challenge::{CodeChallenge, FirstFactor, PasswordVerifierChallenge};
 pub use client::{UserPoolClient, pool_name, secret_hash};
 pub use device::{DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, RememberedDevice};
+pub use encoding::{to_java_bytes_vartime, to_minimal_hex_vartime};
 pub use ephemeral::EphemeralKey;
 pub use error::{Error, Result, ServiceErrorKind};
 pub use flow::{

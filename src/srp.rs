@@ -14,15 +14,15 @@
 //! fixed-precision `crypto-bigint` arithmetic with public exponent bounds (512 bits for the `a`
 //! this crate draws, 1024 for a 128-byte `a`; 256 for `x`; one more than `a`'s for `a + u·x`),
 //! and SHA-256/HMAC, whose timing depends only on lengths.
-#![allow(clippy::many_single_char_names)]
 
 use alloc::string::String;
 
 use crypto_bigint::{U256, U512, U3072};
 use hkdf::Hkdf;
+use hmac::digest::Key;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::{Digest as _, Sha256};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::challenge::SrpParameters;
 use crate::declassify::declassify;
@@ -35,11 +35,25 @@ use crate::timestamp::Timestamp;
 /// The HKDF `info` of Cognito's session key.
 pub(crate) const HKDF_INFO: &[u8] = b"Caldera Derived Key";
 
-/// HMAC-SHA-256 keyed with `key`.
+/// HMAC-SHA-256 keyed with `key`, a key of any length: infallible by construction. RFC 2104
+/// zero-pads a key of at most one block (64 bytes) to the block and hashes a longer one
+/// first; this builds that block here (the length is public) and keys HMAC with exactly one
+/// block through the infallible `KeyInit::new`. The block is wiped on drop.
 pub(crate) fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC takes keys of any length (RFC 2104), and `new_from_slice` of `Hmac` always returns
-    // `Ok`; the fallback only keeps this function free of a panic path.
-    Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default()))
+    let mut block = Key::<Hmac<Sha256>>::default();
+    let hashed;
+    let key = if key.len() > block.len() {
+        hashed = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(key)));
+        hashed.as_slice()
+    } else {
+        key
+    };
+    for (dst, src) in block.iter_mut().zip(key) {
+        *dst = *src;
+    }
+    let mac = Hmac::<Sha256>::new(&block);
+    block.as_mut_slice().zeroize();
+    mac
 }
 
 /// Sees the intermediates of a claim: a no-op in production, a recorder for test vectors

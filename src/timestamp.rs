@@ -23,7 +23,7 @@ struct Civil {
     /// 1 to 31.
     day: u8,
     /// Seconds since midnight, below 86,400.
-    seconds: u32,
+    seconds: u64,
 }
 
 /// The civil date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
@@ -38,12 +38,9 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
     let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
     let year = yoe + era * 400 + i64::from(month <= 2);
-    // Both fit a `u8` by the ranges above; the fallbacks are never taken.
-    (
-        year,
-        u8::try_from(month).unwrap_or(1),
-        u8::try_from(day).unwrap_or(1),
-    )
+    // Month and day are in [1, 12] and [1, 31]: their low byte is the whole value.
+    let ([month, ..], [day, ..]) = (month.to_le_bytes(), day.to_le_bytes());
+    (year, month, day)
 }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant's `days_from_civil`).
@@ -67,8 +64,8 @@ impl Civil {
             year,
             month,
             day,
-            // In [0, 86400), so it fits.
-            seconds: u32::try_from(seconds.rem_euclid(DAY)).unwrap_or(0),
+            // `rem_euclid` is in [0, 86400): its magnitude is the value.
+            seconds: seconds.rem_euclid(DAY).unsigned_abs(),
         }
     }
 }
@@ -96,13 +93,17 @@ impl Timestamp {
     #[allow(clippy::integer_division_remainder_used)] // a public instant
     pub fn from_unix_seconds(seconds: i64) -> Self {
         let civil = Civil::from_unix(seconds);
-        // 1970-01-01 was a Thursday (index 3 from Monday).
-        let weekday = seconds.div_euclid(DAY).wrapping_add(3).rem_euclid(7);
-        let weekday = usize::try_from(weekday)
-            .ok()
-            .and_then(|i| WEEKDAYS.get(i))
+        // 1970-01-01 was a Thursday (index 3 from Monday); `rem_euclid(7)` is in [0, 6].
+        let [weekday, ..] = seconds
+            .div_euclid(DAY)
+            .wrapping_add(3)
+            .rem_euclid(7)
+            .to_le_bytes();
+        // Both indices are in range by construction; `get` only keeps indexing out of the code.
+        let weekday = WEEKDAYS.get(usize::from(weekday)).copied();
+        let month = MONTHS
+            .get(usize::from(civil.month.saturating_sub(1)))
             .copied();
-        let month = MONTHS.get(usize::from(civil.month) - 1).copied();
         let (hour, minute, second) = (
             civil.seconds / 3600,
             civil.seconds / 60 % 60,

@@ -1,5 +1,4 @@
 //! One SRP exchange on Cognito's side, and the verifiers it checks claims against.
-#![allow(clippy::many_single_char_names)]
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -485,7 +484,6 @@ pub fn verify_secret_hash(
 
 /// Known-answer access for tests: a server exchange with a chosen `b` and verifier `v`.
 #[cfg(feature = "hazmat")]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn server_srp_from_parts(
     realm: &str,
     identity: &str,
