@@ -271,6 +271,7 @@ pub(crate) fn k_monty() -> Monty {
 }
 
 #[cfg(test)]
+#[allow(clippy::integer_division_remainder_used)] // tests compute on public values
 mod tests {
     use super::*;
     use crate::encoding::to_java_bytes_vartime;

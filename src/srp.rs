@@ -232,3 +232,31 @@ pub(crate) fn claim_signature(
     declassify(&mut signature);
     Ok(base64_encode(&signature))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys of every length from empty to three blocks give the MAC that `new_from_slice`
+    /// gives, and RFC 4231 test case 6 (a 131-byte key, hashed first) its published value.
+    #[test]
+    fn hmac_keys_of_any_length() {
+        let message = b"Test Using Larger Than Block-Size Key - Hash Key First";
+        for len in 0..=192u8 {
+            let key: alloc::vec::Vec<u8> = (0..len).map(|i: u8| i.wrapping_mul(7) ^ 3).collect();
+            let Ok(mut reference) = Hmac::<Sha256>::new_from_slice(&key) else {
+                unreachable!("HMAC takes keys of any length");
+            };
+            let mut ours = hmac_sha256(&key);
+            reference.update(message);
+            ours.update(message);
+            assert_eq!(ours.finalize().into_bytes(), reference.finalize().into_bytes(), "{len}");
+        }
+        let mut mac = hmac_sha256(&[0xaa; 131]);
+        mac.update(message);
+        let expected = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+        let hex: String =
+            mac.finalize().into_bytes().iter().map(|b| alloc::format!("{b:02x}")).collect();
+        assert_eq!(hex, expected);
+    }
+}

@@ -214,6 +214,7 @@ impl AsRef<str> for Timestamp {
 }
 
 #[cfg(test)]
+#[allow(clippy::integer_division_remainder_used)] // tests compute on public values
 mod tests {
     use super::*;
 
