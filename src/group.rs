@@ -4,7 +4,7 @@
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U256, U3072};
 use subtle::ConstantTimeEq as _;
-use zeroize::{Zeroize as _, Zeroizing};
+use zeroize::Zeroizing;
 
 /// Limbs of a 3072-bit integer on this target.
 pub(crate) const LIMBS: usize = U3072::LIMBS;
@@ -17,6 +17,8 @@ mod modulus;
 use modulus::N_HEX;
 
 mod mont;
+
+use mont::{from_limbs, to_limbs};
 
 /// The prime modulus N.
 pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
@@ -231,28 +233,6 @@ impl EphemeralBits {
 pub(crate) fn pow_g_256(x: &U256) -> Monty {
     let bytes = Zeroizing::new(x.to_le_bytes());
     pow_g_comb::<SPACING_256, 1>(&COMB_256, bytes.as_ref())
-}
-
-/// `U3072` as little-endian 64-bit limbs (whatever the target's word size).
-fn to_limbs(x: &U3072) -> mont::Limbs {
-    let bytes = Zeroizing::new(x.to_le_bytes());
-    let mut out = [0u64; mont::LIMBS];
-    for (limb, chunk) in out.iter_mut().zip(bytes.as_ref().chunks_exact(8)) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        *limb = u64::from_le_bytes(word);
-        word.zeroize();
-    }
-    out
-}
-
-/// Little-endian 64-bit limbs as a `U3072`.
-fn from_limbs(x: &mont::Limbs) -> U3072 {
-    let mut bytes = Zeroizing::new([0u8; U3072::BYTES]);
-    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(x) {
-        chunk.copy_from_slice(&limb.to_le_bytes());
-    }
-    U3072::from_le_slice(bytes.as_ref())
 }
 
 /// `base^e mod N` for a secret `base` and a secret `e`, of which only the low `bits` bits are

@@ -250,13 +250,21 @@ mod tests {
             let mut ours = hmac_sha256(&key);
             reference.update(message);
             ours.update(message);
-            assert_eq!(ours.finalize().into_bytes(), reference.finalize().into_bytes(), "{len}");
+            assert_eq!(
+                ours.finalize().into_bytes(),
+                reference.finalize().into_bytes(),
+                "{len}"
+            );
         }
         let mut mac = hmac_sha256(&[0xaa; 131]);
         mac.update(message);
         let expected = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
-        let hex: String =
-            mac.finalize().into_bytes().iter().map(|b| alloc::format!("{b:02x}")).collect();
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| alloc::format!("{b:02x}"))
+            .collect();
         assert_eq!(hex, expected);
     }
 }

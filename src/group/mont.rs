@@ -35,7 +35,8 @@
 
 use core::hint::black_box;
 
-use zeroize::Zeroize as _;
+use crypto_bigint::U3072;
+use zeroize::{Zeroize as _, Zeroizing};
 
 /// Limbs of a 3072-bit integer.
 pub(crate) const LIMBS: usize = 48;
@@ -403,6 +404,28 @@ pub(crate) fn pow(base: &Limbs, e: &Limbs, exponent_bits: u32) -> Limbs {
     pow_window::<5, 32>(base, e, exponent_bits)
 }
 
+/// `U3072` as little-endian 64-bit limbs (whatever the target's word size).
+pub(crate) fn to_limbs(x: &U3072) -> Limbs {
+    let bytes = Zeroizing::new(x.to_le_bytes());
+    let mut out = [0u64; LIMBS];
+    for (limb, chunk) in out.iter_mut().zip(bytes.as_ref().chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+        word.zeroize();
+    }
+    out
+}
+
+/// Little-endian 64-bit limbs as a `U3072`.
+pub(crate) fn from_limbs(x: &Limbs) -> U3072 {
+    let mut bytes = Zeroizing::new([0u8; U3072::BYTES]);
+    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(x) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    U3072::from_le_slice(bytes.as_ref())
+}
+
 #[cfg(test)]
 mod tests {
     //! The kernel against `crypto-bigint`'s generic Montgomery arithmetic (the group's
@@ -410,7 +433,14 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::group::{Monty, PARAMS, from_limbs, to_limbs};
+    use crypto_bigint::Odd;
+    use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+
+    /// `crypto-bigint`'s generic Montgomery form modulo the same N, built here from the
+    /// modulus text (not from the group's own parameters, which use this kernel).
+    type Monty = FixedMontyForm<{ U3072::LIMBS }>;
+    static PARAMS: FixedMontyParams<{ U3072::LIMBS }> =
+        FixedMontyParams::new_vartime(Odd::<U3072>::from_be_hex(super::super::modulus::N_HEX));
     use alloc::vec;
     use alloc::vec::Vec;
     use num_bigint::BigUint;
