@@ -15,6 +15,39 @@ use crate::error::{Error, Result};
 use crate::group::N;
 use crate::wire::{challenge_name, param};
 
+/// `Debug` that prints the named (public) fields only and marks the rest as elided.
+macro_rules! debug_public_fields {
+    ($name:ident { $($field:ident),* }) => {
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($field), &self.$field))*
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+pub(crate) use debug_public_fields;
+
+/// `TryFrom` the `HashMap` the AWS SDK for Rust returns as `challenge_parameters()`, through
+/// the type's `from_params`.
+macro_rules! try_from_sdk_map {
+    ($name:ident) => {
+        #[cfg(feature = "std")]
+        impl<S: core::hash::BuildHasher> TryFrom<&std::collections::HashMap<String, String, S>>
+            for $name
+        {
+            type Error = Error;
+
+            /// Parse the map the AWS SDK for Rust returns as `challenge_parameters()`.
+            fn try_from(params: &std::collections::HashMap<String, String, S>) -> Result<Self> {
+                Self::from_params(|name| params.get(name).map(String::as_str))
+            }
+        }
+    };
+}
+pub(crate) use try_from_sdk_map;
+
 /// A first factor of `USER_AUTH`: a `PREFERRED_CHALLENGE`, an entry of
 /// `AvailableChallenges`, the `ANSWER` of `SELECT_CHALLENGE`.
 #[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
@@ -296,23 +329,8 @@ impl PasswordVerifierChallenge {
     }
 }
 
-#[cfg(feature = "std")]
-impl<S: core::hash::BuildHasher> TryFrom<&std::collections::HashMap<String, String, S>>
-    for PasswordVerifierChallenge
-{
-    type Error = Error;
-
-    /// Parse the map the AWS SDK for Rust returns as `challenge_parameters()`.
-    fn try_from(params: &std::collections::HashMap<String, String, S>) -> Result<Self> {
-        Self::from_params(|name| params.get(name).map(String::as_str))
-    }
-}
-
-impl fmt::Debug for PasswordVerifierChallenge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PasswordVerifierChallenge")
-            .field("user_id_for_srp", &self.user_id_for_srp)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
-    }
-}
+try_from_sdk_map!(PasswordVerifierChallenge);
+debug_public_fields!(PasswordVerifierChallenge {
+    user_id_for_srp,
+    username
+});

@@ -10,7 +10,9 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
-use crate::challenge::{SrpParameters, non_empty, optional, required};
+use crate::challenge::{
+    SrpParameters, debug_public_fields, non_empty, optional, required, try_from_sdk_map,
+};
 use crate::declassify::verdict;
 use crate::encoding::{
     base64_encode, decode_base64_vartime, parse_hex_int_vartime, to_java_bytes_secret,
@@ -337,14 +339,10 @@ impl RememberedDevice {
 /// The device password is a [`Password`], wiped on drop; the keys are not secret.
 impl zeroize::ZeroizeOnDrop for RememberedDevice {}
 
-impl fmt::Debug for RememberedDevice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RememberedDevice")
-            .field("device_key", &self.device_key)
-            .field("device_group_key", &self.device_group_key)
-            .finish_non_exhaustive()
-    }
-}
+debug_public_fields!(RememberedDevice {
+    device_key,
+    device_group_key
+});
 
 /// The `ChallengeParameters` of a `DEVICE_PASSWORD_VERIFIER` challenge, parsed and checked:
 /// `SALT`, `SRP_B`, `SECRET_BLOCK` as for users, `USERNAME` (the internal user name), and
@@ -388,26 +386,11 @@ impl DevicePasswordVerifierChallenge {
     }
 }
 
-#[cfg(feature = "std")]
-impl<S: core::hash::BuildHasher> TryFrom<&std::collections::HashMap<String, String, S>>
-    for DevicePasswordVerifierChallenge
-{
-    type Error = Error;
-
-    /// Parse the map the AWS SDK for Rust returns as `challenge_parameters()`.
-    fn try_from(params: &std::collections::HashMap<String, String, S>) -> Result<Self> {
-        Self::from_params(|name| params.get(name).map(String::as_str))
-    }
-}
-
-impl fmt::Debug for DevicePasswordVerifierChallenge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DevicePasswordVerifierChallenge")
-            .field("username", &self.username)
-            .field("device_key", &self.device_key)
-            .finish_non_exhaustive()
-    }
-}
+try_from_sdk_map!(DevicePasswordVerifierChallenge);
+debug_public_fields!(DevicePasswordVerifierChallenge {
+    username,
+    device_key
+});
 
 #[cfg(test)]
 mod tests {

@@ -328,6 +328,7 @@ pub(crate) fn decode_base64_secret<'o>(
 
 /// Big-endian bytes of a fixed width of at most 384 as a 3072-bit integer: infallible, the
 /// width is checked when the crate is compiled. Constant time in the bytes.
+#[cfg(feature = "hazmat")]
 pub(crate) fn u3072_from_be_array<const L: usize>(bytes: &[u8; L]) -> U3072 {
     const { assert!(L <= 384, "wider than 3072 bits") };
     let mut buf = Zeroizing::new([0u8; 384]);

@@ -686,16 +686,13 @@ impl<R: TryCryptoRng> SignIn<R> {
         pending: Pending,
         now: &Timestamp,
     ) -> Result<ChallengeResponses> {
-        let unexpected = Error::UnexpectedChallenge {
-            name: challenge_name::PASSWORD_VERIFIER,
-        };
+        let name = challenge_name::PASSWORD_VERIFIER;
+        let unexpected = Error::UnexpectedChallenge { name };
         let Pending::PasswordClaim(key) = pending else {
             return Err(unexpected);
         };
         if self.attempt.password_claim {
-            return Err(Error::ClaimLimit {
-                name: challenge_name::PASSWORD_VERIFIER,
-            });
+            return Err(Error::ClaimLimit { name });
         }
         let password = self.password.as_ref().ok_or(unexpected)?;
         let parsed = PasswordVerifierChallenge::from_params(|name| {
@@ -735,9 +732,8 @@ impl<R: TryCryptoRng> SignIn<R> {
         pending: Pending,
         now: &Timestamp,
     ) -> Result<ChallengeResponses> {
-        let unexpected = Error::UnexpectedChallenge {
-            name: challenge_name::DEVICE_PASSWORD_VERIFIER,
-        };
+        let name = challenge_name::DEVICE_PASSWORD_VERIFIER;
+        let unexpected = Error::UnexpectedChallenge { name };
         let (Pending::DeviceClaim(key), Some(device)) = (pending, self.device.as_ref()) else {
             return Err(unexpected);
         };

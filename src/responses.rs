@@ -265,9 +265,7 @@ impl AuthParameters {
         username: &str,
         password: &Password,
     ) -> Self {
-        Self::initiate(auth_flow::USER_PASSWORD_AUTH, client, username, |p| {
-            p.insert(param::PASSWORD, String::from(password.expose()));
-        })
+        Self::password_auth(auth_flow::USER_PASSWORD_AUTH, client, username, password)
     }
 
     /// `ADMIN_USER_PASSWORD_AUTH` (`AdminInitiateAuth`): as
@@ -278,7 +276,22 @@ impl AuthParameters {
         username: &str,
         password: &Password,
     ) -> Self {
-        Self::initiate(auth_flow::ADMIN_USER_PASSWORD_AUTH, client, username, |p| {
+        Self::password_auth(
+            auth_flow::ADMIN_USER_PASSWORD_AUTH,
+            client,
+            username,
+            password,
+        )
+    }
+
+    /// A plain-password flow: `USERNAME`, `PASSWORD` and `SECRET_HASH`.
+    fn password_auth(
+        flow: &'static str,
+        client: &UserPoolClient,
+        username: &str,
+        password: &Password,
+    ) -> Self {
+        Self::initiate(flow, client, username, |p| {
             p.insert(param::PASSWORD, String::from(password.expose()));
         })
     }
@@ -317,16 +330,10 @@ impl AuthParameters {
         if preferred.is_some_and(FirstFactor::needs_password) {
             return None;
         }
-        Some(Self::initiate(
-            auth_flow::USER_AUTH,
-            client,
-            username,
-            |p| {
-                if let Some(factor) = preferred {
-                    p.insert(param::PREFERRED_CHALLENGE, String::from(factor.wire_name()));
-                }
-            },
-        ))
+        Some(match preferred {
+            Some(factor) => Self::user_auth_preferring(client, username, factor, |_| {}),
+            None => Self::initiate(auth_flow::USER_AUTH, client, username, |_| {}),
+        })
     }
 
     /// `USER_AUTH` with `PREFERRED_CHALLENGE` = `PASSWORD`: the password is sent as it is.
@@ -336,11 +343,7 @@ impl AuthParameters {
         username: &str,
         password: &Password,
     ) -> Self {
-        Self::initiate(auth_flow::USER_AUTH, client, username, |p| {
-            p.insert(
-                param::PREFERRED_CHALLENGE,
-                String::from(challenge_name::PASSWORD),
-            );
+        Self::user_auth_preferring(client, username, FirstFactor::Password, |p| {
             p.insert(param::PASSWORD, String::from(password.expose()));
         })
     }
@@ -352,12 +355,24 @@ impl AuthParameters {
         username: &str,
         key: &EphemeralKey,
     ) -> Self {
+        Self::user_auth_preferring(client, username, FirstFactor::PasswordSrp, |p| {
+            p.insert(param::SRP_A, String::from(key.srp_a()));
+        })
+    }
+
+    /// `USER_AUTH` with a `PREFERRED_CHALLENGE`, then the factor's own keys (`fill`).
+    fn user_auth_preferring(
+        client: &UserPoolClient,
+        username: &str,
+        preferred: FirstFactor,
+        fill: impl FnOnce(&mut Self),
+    ) -> Self {
         Self::initiate(auth_flow::USER_AUTH, client, username, |p| {
             p.insert(
                 param::PREFERRED_CHALLENGE,
-                String::from(challenge_name::PASSWORD_SRP),
+                String::from(preferred.wire_name()),
             );
-            p.insert(param::SRP_A, String::from(key.srp_a()));
+            fill(p);
         })
     }
 

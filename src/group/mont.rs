@@ -99,6 +99,17 @@ struct Acc {
 }
 
 impl Acc {
+    /// The reduction step of a low column: −1/N mod 2^64 = 1, so the column's digit `m_k` is
+    /// its low limb; adding `m_k·N_0 = m_k·2^64 − m_k` clears it and carries `m_k` into the
+    /// next column. Stores `m_k` and moves to the next column.
+    #[inline(always)]
+    fn reduce_column(&mut self, m_k: &mut u64) {
+        let digit = self.t0;
+        *m_k = digit;
+        self.shift();
+        self.add_limb(digit);
+    }
+
     /// `acc += a·b`: one `mul` and `add/adc/adc`.
     #[inline(always)]
     fn mac(&mut self, a: u64, b: u64) {
@@ -250,12 +261,7 @@ pub(crate) fn mont_mul(a: &Limbs, b: &Limbs) -> Limbs {
             &N_REV[o..LIMBS - 1],
         );
         acc.mac(a[k], brev[LIMBS - 1]);
-        // −1/N mod 2^64 = 1: the digit is the low limb; adding m·N_0 = m·2^64 − m clears it
-        // and carries m into the next limb.
-        let mk = acc.t0;
-        m[k] = mk;
-        acc.shift();
-        acc.add_limb(mk);
+        acc.reduce_column(&mut m[k]);
     }
     for k in LIMBS..2 * LIMBS - 1 {
         let s = k - (LIMBS - 1);
@@ -297,10 +303,7 @@ pub(crate) fn mont_sqr(a: &Limbs) -> Limbs {
         if k % 2 == 0 {
             acc.mac(a[k / 2], a[k / 2]);
         }
-        let mk = acc.t0;
-        m[k] = mk;
-        acc.shift();
-        acc.add_limb(mk);
+        acc.reduce_column(&mut m[k]);
     }
     for k in LIMBS..2 * LIMBS - 1 {
         let s = k - (LIMBS - 1);

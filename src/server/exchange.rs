@@ -156,15 +156,23 @@ impl UserVerifier {
     }
 }
 
-impl fmt::Debug for UserVerifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserVerifier")
-            .field("username", &self.0.id.identity)
-            .finish_non_exhaustive()
-    }
+/// A stored verifier's `Debug` (its identity only: `v` is a secret) and its wiping (`v` is
+/// a `Zeroizing` value in its own box).
+macro_rules! stored_verifier_impls {
+    ($name:ident, $identity:literal) => {
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field($identity, &self.0.id.identity)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl ZeroizeOnDrop for $name {}
+    };
 }
 
-impl ZeroizeOnDrop for UserVerifier {}
+stored_verifier_impls!(UserVerifier, "username");
 
 /// A device's SRP verifier, from the `DeviceSecretVerifierConfig` of `ConfirmDevice`.
 pub struct DeviceVerifier(pub(crate) StoredVerifier);
@@ -241,15 +249,7 @@ impl DeviceVerifier {
     }
 }
 
-impl fmt::Debug for DeviceVerifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceVerifier")
-            .field("device_key", &self.0.id.identity)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ZeroizeOnDrop for DeviceVerifier {}
+stored_verifier_impls!(DeviceVerifier, "device_key");
 
 /// One SRP exchange on Cognito's side: created when `SRP_A` arrives, consumed by the
 /// verification of the claim. Holds `b` and `v`, each in its own zeroizing heap box (wiped on
