@@ -184,8 +184,8 @@ fn encode_public_a(runner: &mut CtRunner, rng: &mut BenchRng) {
     for (class, a) in inputs {
         runner.run_one(class, || {
             (
-                hazmat::to_minimal_hex_vartime(&a).len(),
-                hazmat::to_java_bytes_vartime(&a).len(),
+                cognito_srp_auth::to_minimal_hex_vartime(&a).len(),
+                cognito_srp_auth::to_java_bytes_vartime(&a).len(),
             )
         });
     }

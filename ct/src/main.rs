@@ -237,7 +237,7 @@ fn raw_pow_g(rng: &mut SplitMix) -> Result<(), String> {
     let power = hazmat::pow_g_1024(&a);
     let power: &[u8] = power.as_ref();
     public(power);
-    if hazmat::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
+    if cognito_srp_auth::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
         return Err("raw g^a differs from num-bigint's".into());
     }
     // The 512-bit tables (hazmat::pow_g_512), the size the crate draws.
@@ -247,7 +247,7 @@ fn raw_pow_g(rng: &mut SplitMix) -> Result<(), String> {
     let power = hazmat::pow_g_512(&a);
     let power: &[u8] = power.as_ref();
     public(power);
-    if hazmat::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
+    if cognito_srp_auth::to_minimal_hex_vartime(power) != reference_pow_g(&reference) {
         return Err("raw g^a (512-bit a) differs from num-bigint's".into());
     }
     Ok(())
@@ -392,7 +392,7 @@ fn control_modpow(rng: &mut SplitMix) -> Result<usize, String> {
 fn control_public_encoder(rng: &mut SplitMix) -> Result<usize, String> {
     let value: [u8; 48] = rng.bytes();
     secret(&value);
-    let (mut encoded, found) = errors_during(|| hazmat::to_java_bytes_vartime(&value));
+    let (mut encoded, found) = errors_during(|| cognito_srp_auth::to_java_bytes_vartime(&value));
     public_header(&mut encoded);
     public(&encoded);
     if encoded.is_empty() {

@@ -20,7 +20,7 @@ struct Values {
 
 fuzz_target!(|v: Values| {
     // enc: shortest two's complement of a non-negative value.
-    let enc = hazmat::to_java_bytes_vartime(&v.magnitude);
+    let enc = cognito_srp_auth::to_java_bytes_vartime(&v.magnitude);
     let digits: Vec<u8> = v
         .magnitude
         .iter()
@@ -40,14 +40,14 @@ fuzz_target!(|v: Values| {
         ),
     }
     // Minimal hex: no leading zero digit, and it decodes back to the same value.
-    let hex = hazmat::to_minimal_hex_vartime(&v.magnitude);
+    let hex = cognito_srp_auth::to_minimal_hex_vartime(&v.magnitude);
     assert!(hex == "0" || !hex.starts_with('0'));
     assert!(
         hex.bytes()
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
     );
     assert_eq!(
-        hazmat::to_java_bytes_vartime(&hex_bytes(&hex, usize::MAX)),
+        cognito_srp_auth::to_java_bytes_vartime(&hex_bytes(&hex, usize::MAX)),
         enc
     );
     // Device storage: loads only in the exact format, then round-trips.

@@ -17,7 +17,7 @@ use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{
     base64_encode, decode_base64_secret, decode_base64_vartime, to_java_bytes_secret,
-    to_java_bytes_vartime, to_minimal_hex_vartime, trim_leading_zeros_vartime, u3072_from_be_slice,
+    to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
 };
 use crate::ephemeral::EPHEMERAL_BYTES;
 use crate::error::{Error, Result};
@@ -493,7 +493,7 @@ pub(crate) fn server_srp_from_parts(
     srp_a: &str,
     secret_block: &[u8],
 ) -> Result<ServerSrp> {
-    let magnitude = trim_leading_zeros_vartime(v_be);
+    let magnitude = crate::encoding::trim_leading_zeros_vartime(v_be);
     let v = Zeroizing::new(
         u3072_from_be_slice(magnitude).ok_or(Error::MalformedParameter { name: "v" })?,
     );
