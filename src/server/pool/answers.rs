@@ -393,11 +393,10 @@ impl<R: TryCryptoRng> UserPool<R> {
         self.rng
             .try_fill_bytes(&mut digits)
             .map_err(|_| error("InternalErrorException", "Internal error."))?;
-        // A digit a byte, `⌊10·d / 256⌋`: a multiplication and a shift, no division on the code.
-        let code: String = digits
-            .iter()
-            .map(|&d| char::from(b'0'.wrapping_add((u16::from(d) * 10).to_be_bytes()[0])))
-            .collect();
+        // A byte modulo the constant 10 compiles to a multiplication and a shift (no division
+        // instruction); the offline pool's codes, not the crate's client side.
+        #[allow(clippy::integer_division_remainder_used)]
+        let code: String = digits.iter().map(|d| char::from(b'0' + d % 10)).collect();
         let code = Zeroizing::new(code);
         let name = match claimant {
             Claimant::User(user) => {
