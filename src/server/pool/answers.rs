@@ -1,20 +1,24 @@
-//! The pool's answers: one handler per `AuthFlow` and per challenge response.
+//! The pool's answers: [`UserPool::handle`], and one handler per `AuthFlow` and per
+//! challenge response.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use chrono::{DateTime, Utc};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
-use super::{
-    Answered, BAD_SECRET_HASH, Call, Claimant, CustomStep, Exchange, INCORRECT, INVALID_SESSION,
-    NO_DEVICE, Pending, Reply, Then, Tokens, UserPool, error, missing, not_authorized,
+use super::pending::{Claimant, Exchange, Pending, Then};
+use super::refusals::{
+    BAD_SECRET_HASH, INCORRECT, INVALID_SESSION, NO_DEVICE, code_mismatch, error, missing,
+    not_authorized, unknown_client, unknown_pool,
 };
+use super::state::{Answered, Call, CustomStep, Reply, Tokens, UserPool};
 use crate::challenge::{FirstFactor, auth_flow, challenge_name, param};
 use crate::error::Error;
-use crate::flow::{Challenge, ServerAnswer};
+use crate::flow::{Challenge, Request, ServerAnswer};
 use crate::server::exchange::{ServerSrp, StoredVerifier};
 use crate::wire::{AuthParameters, ChallengeResponses};
 
@@ -38,13 +42,57 @@ fn claim_refusal(result: crate::Result<()>) -> Result<(), ServerAnswer> {
 }
 
 impl<R: TryCryptoRng> UserPool<R> {
+    /// Answer one request as Cognito would. Refusals are [`ServerAnswer::Error`] with
+    /// Cognito's exception names and messages. `now` is the pool's clock: it checks claim
+    /// timestamps and expires challenges.
+    ///
+    /// The request's `ClientId` picks the app client (`ResourceNotFoundException`
+    /// `User pool client <id> does not exist.` for another), and an `Admin…` request's
+    /// `UserPoolId` must be this pool's (`User pool <id> does not exist.`).
+    ///
+    /// A `PASSWORD_VERIFIER` answer whose claim verifies but whose `DEVICE_KEY` the pool does
+    /// not know for the user is refused with `ResourceNotFoundException`
+    /// `Device does not exist.` and its exchange is kept: the same answer sent again without
+    /// `DEVICE_KEY` (amazon-cognito-identity-js's retry) signs in. A claim that does not verify
+    /// ends the exchange whatever its `DEVICE_KEY`.
+    pub fn handle(&mut self, request: &Request, now: DateTime<Utc>) -> ServerAnswer {
+        match self.answer(request, now) {
+            Ok(Reply::Challenge(challenge)) => ServerAnswer::Challenge(challenge),
+            Ok(Reply::Tokens(tokens)) => {
+                ServerAnswer::authenticated(tokens.new_device, Some(&tokens.access_token))
+            }
+            Err(refusal) => refusal,
+        }
+    }
+
+    /// [`handle`](Self::handle), before the answer takes its form.
+    pub(super) fn answer(&mut self, request: &Request, now: DateTime<Utc>) -> Answered {
+        let context = request.context();
+        let client = self
+            .clients
+            .iter()
+            .position(|c| c.id == context.client_id)
+            .ok_or_else(|| unknown_client(&context.client_id))?;
+        if let Some(pool_id) = &context.user_pool_id
+            && *pool_id != self.config.pool_id
+        {
+            return Err(unknown_pool(pool_id));
+        }
+        let call = Call { client, now };
+        let answer = match request {
+            Request::InitiateAuth(r) => {
+                self.initiate(&r.auth_parameters, r.context.is_admin(), call)
+            }
+            Request::RespondToAuthChallenge(r) => {
+                self.respond(&r.challenge_responses, r.session.as_deref(), call)
+            }
+        };
+        self.expire(now);
+        answer
+    }
+
     /// `InitiateAuth` / `AdminInitiateAuth`, by `AuthFlow`.
-    pub(super) fn initiate(
-        &mut self,
-        parameters: &AuthParameters,
-        admin: bool,
-        call: Call,
-    ) -> Answered {
+    fn initiate(&mut self, parameters: &AuthParameters, admin: bool, call: Call) -> Answered {
         let flow = parameters.auth_flow();
         // `REFRESH_TOKEN` is the API's other name of the flow.
         if flow == auth_flow::REFRESH_TOKEN_AUTH || flow == "REFRESH_TOKEN" {
@@ -101,7 +149,7 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 
     /// `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`, by `ChallengeName`.
-    pub(super) fn respond(
+    fn respond(
         &mut self,
         responses: &ChallengeResponses,
         session: Option<&str>,
@@ -636,8 +684,4 @@ impl<R: TryCryptoRng> UserPool<R> {
         }
         Ok(())
     }
-}
-
-fn code_mismatch() -> ServerAnswer {
-    error("CodeMismatchException", "Invalid code received for user")
 }

@@ -13,7 +13,9 @@ use rand_core::TryCryptoRng;
 use serde_json::{Map, Value};
 use zeroize::{Zeroize as _, Zeroizing};
 
-use super::{Answered, Reply, TOKEN_LIFETIME_SECONDS, Tokens, UserPool, echoable, error};
+use super::refusals::{echoable, error};
+use super::state::{Answered, Reply, Tokens, UserPool};
+use super::tokens::TOKEN_LIFETIME_SECONDS;
 use crate::flow::{Challenge, Request, RequestContext, ServerAnswer};
 use crate::wire::{AuthParameters, ChallengeResponses};
 
@@ -101,7 +103,7 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// "RefreshToken":…,"IdToken":…,"NewDeviceMetadata":{"DeviceKey":…,"DeviceGroupKey":…}},
     /// "ChallengeParameters":{}}`, without `RefreshToken` for a refresh and without
     /// `NewDeviceMetadata` unless the pool asks the client to remember a device. The tokens
-    /// are the pool's ([`TokenSigner`](super::TokenSigner)).
+    /// are the pool's ([`TokenSigner`](super::state::TokenSigner)).
     ///
     /// Refusals have status 400 and the body `{"__type":"<exception>","message":"<message>"}`:
     /// those of [`handle`](Self::handle), and for the request itself:

@@ -1,0 +1,158 @@
+//! Issuing tokens: the access and id tokens (unsecured JWTs, or the pool's
+//! [`TokenSigner`](super::state::TokenSigner)'s), refresh tokens and new devices.
+
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString as _};
+
+use chrono::{DateTime, Utc};
+use rand_core::TryCryptoRng;
+use zeroize::Zeroizing;
+
+use super::refusals::error;
+use super::state::{Answered, Call, RefreshToken, Reply, Tokens, UserPool};
+use crate::flow::{NewDeviceMetadata, ServerAnswer};
+
+/// How long the tokens the pool issues are valid: `ExpiresIn`, and `exp` − `iat`.
+pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 3600;
+
+impl<R: TryCryptoRng> UserPool<R> {
+    /// Tokens: a refresh token bound to the device used (or to a new one Cognito asks the
+    /// client to remember) and to the request's app client, and `NewDeviceMetadata` with
+    /// device tracking and no device.
+    pub(super) fn authenticated(
+        &mut self,
+        user: usize,
+        device_used: Option<String>,
+        call: Call,
+    ) -> Answered {
+        if self.users.get(user).is_some_and(|u| !u.confirmed) {
+            return Err(error("UserNotConfirmedException", "User is not confirmed."));
+        }
+        let metadata = match (&device_used, self.config.device_tracking) {
+            (None, true) => Some(self.new_device(user)?),
+            _ => None,
+        };
+        let token = Zeroizing::new(self.random_hex(32)?);
+        let device_key = device_used.or_else(|| metadata.as_ref().map(|m| m.device_key.clone()));
+        let (access_token, id_token) =
+            self.mint_tokens(user, device_key.as_deref(), call.now, call)?;
+        self.refresh_tokens.push(RefreshToken {
+            token: token.clone(),
+            user,
+            client: call.client,
+            device_key,
+            auth_time: call.now,
+        });
+        Ok(Reply::Tokens(Tokens {
+            access_token,
+            id_token,
+            refresh_token: Some(token),
+            new_device: metadata,
+        }))
+    }
+
+    /// The access and id tokens of `user` (see
+    /// [`TokenSigner`](super::state::TokenSigner) for their claims).
+    pub(super) fn mint_tokens(
+        &mut self,
+        user: usize,
+        device_key: Option<&str>,
+        auth_time: DateTime<Utc>,
+        call: Call,
+    ) -> Result<(Zeroizing<String>, Zeroizing<String>), ServerAnswer> {
+        let username = self.username_of(user);
+        let client_id = self.client_id(call);
+        let region = self.config.pool_id.split('_').next().unwrap_or_default();
+        let issuer = format!(
+            "https://cognito-idp.{region}.amazonaws.com/{}",
+            self.config.pool_id
+        );
+        let (iat, auth_time) = (call.now.timestamp(), auth_time.timestamp());
+        let exp = iat.saturating_add(TOKEN_LIFETIME_SECONDS);
+        let mut access = serde_json::json!({
+            "sub": username,
+            "iss": issuer,
+            "client_id": client_id,
+            "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "auth_time": auth_time,
+            "iat": iat,
+            "exp": exp,
+            "jti": uuid(&self.random_hex(16)?),
+            "username": username,
+        });
+        if let (Some(key), Some(claims)) = (device_key, access.as_object_mut()) {
+            claims.insert(
+                String::from("device_key"),
+                serde_json::Value::from(String::from(key)),
+            );
+        }
+        let id = serde_json::json!({
+            "sub": username,
+            "iss": issuer,
+            "aud": client_id,
+            "cognito:username": username,
+            "token_use": "id",
+            "auth_time": auth_time,
+            "iat": iat,
+            "exp": exp,
+            "jti": uuid(&self.random_hex(16)?),
+        });
+        Ok((self.mint(&access), self.mint(&id)))
+    }
+
+    /// One token from its claims: the [`TokenSigner`](super::state::TokenSigner)'s, or an
+    /// unsecured JWT.
+    fn mint(&mut self, claims: &serde_json::Value) -> Zeroizing<String> {
+        let payload = Zeroizing::new(claims.to_string());
+        if let Some(signer) = self.token_signer.as_mut() {
+            return Zeroizing::new(signer(&payload));
+        }
+        let encode = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string;
+        let header = encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = Zeroizing::new(encode(payload.as_bytes()));
+        // Written at its final size: a `format!` grows by reallocation and leaves the token's
+        // first part in each block it outgrows.
+        let mut token = Zeroizing::new(String::with_capacity(header.len() + payload.len() + 2));
+        for part in [header.as_str(), ".", payload.as_str(), "."] {
+            token.push_str(part);
+        }
+        token
+    }
+
+    /// `NewDeviceMetadata` for a new device of `user`.
+    fn new_device(&mut self, user: usize) -> Result<NewDeviceMetadata, ServerAnswer> {
+        let region = self
+            .config
+            .pool_id
+            .split('_')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let (id, group) = (self.random_hex(16)?, self.random_hex(5)?);
+        let metadata = NewDeviceMetadata {
+            device_key: format!("{region}_{}", uuid(&id)),
+            device_group_key: format!("-{group}"),
+        };
+        if let Some(u) = self.users.get_mut(user) {
+            u.issued.push((
+                metadata.device_key.clone(),
+                metadata.device_group_key.clone(),
+            ));
+        }
+        Ok(metadata)
+    }
+}
+
+/// 32 hex digits as a UUID: `8-4-4-4-12`.
+fn uuid(hex: &str) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex.get(..8).unwrap_or_default(),
+        hex.get(8..12).unwrap_or_default(),
+        hex.get(12..16).unwrap_or_default(),
+        hex.get(16..20).unwrap_or_default(),
+        hex.get(20..).unwrap_or_default()
+    )
+}
