@@ -8,6 +8,7 @@
 //! This file only declares the modules and re-exports; each module imports only those
 //! listed before it:
 //! - [`refusals`]: Cognito's exception names and messages;
+//! - [`hex`]: hex text for random ids and JSON escapes;
 //! - [`pending`]: what the pool keeps of an unanswered challenge;
 //! - [`state`]: the pool, its settings, app clients, users, devices, refresh tokens and
 //!   unanswered challenges, and the lookups and bookkeeping every handler shares;
@@ -19,6 +20,7 @@
 
 mod answers;
 mod fake;
+mod hex;
 mod json;
 mod pending;
 mod refusals;

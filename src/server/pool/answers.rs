@@ -12,14 +12,14 @@ use zeroize::Zeroizing;
 
 use super::pending::{Claimant, Exchange, Pending, Then};
 use super::refusals::{
-    BAD_SECRET_HASH, INCORRECT, INVALID_SESSION, NO_DEVICE, code_mismatch, error, missing,
+    BAD_SECRET_HASH, INCORRECT, INVALID_SESSION, NO_DEVICE, Refusal, code_mismatch, error, missing,
     not_authorized, unknown_client, unknown_pool,
 };
 use super::state::{Answered, Call, CustomStep, Reply, Tokens, UserPool};
 use crate::challenge::{FirstFactor, auth_flow, challenge_name, param};
 use crate::error::Error;
 use crate::flow::{Challenge, Request, ServerAnswer};
-use crate::server::exchange::{ServerSrp, StoredVerifier};
+use crate::server::exchange::ServerSrp;
 use crate::wire::{AuthParameters, ChallengeResponses};
 
 /// `USER_AUTH`'s first factors, as this pool offers them.
@@ -30,7 +30,7 @@ const AVAILABLE: [FirstFactor; 3] = [
 ];
 
 /// Cognito's answer to a claim that does not verify.
-fn claim_refusal(result: crate::Result<()>) -> Result<(), ServerAnswer> {
+fn claim_refusal(result: crate::Result<()>) -> Result<(), Refusal> {
     match result {
         Ok(()) => Ok(()),
         Err(Error::InvalidTimestamp) => Err(error(
@@ -61,7 +61,7 @@ impl<R: TryCryptoRng> UserPool<R> {
             Ok(Reply::Tokens(tokens)) => {
                 ServerAnswer::authenticated(tokens.new_device, Some(&tokens.access_token))
             }
-            Err(refusal) => refusal,
+            Err(refusal) => refusal.into(),
         }
     }
 
@@ -189,9 +189,8 @@ impl<R: TryCryptoRng> UserPool<R> {
         call: Call,
     ) -> Answered {
         let srp_a = srp_a.ok_or_else(|| missing(param::SRP_A))?;
-        let fake = self.verifier_of(claimant, typed);
-        let (started, internal) = match (claimant, &fake) {
-            (Claimant::User(user), _) => {
+        let (started, internal) = match claimant {
+            Claimant::User(user) => {
                 let record = self
                     .users
                     .get(user)
@@ -202,11 +201,13 @@ impl<R: TryCryptoRng> UserPool<R> {
                     internal,
                 )
             }
-            (Claimant::Unknown, Some(fake)) => (
-                ServerSrp::start(fake, srp_a, &mut self.rng),
-                String::from(typed),
-            ),
-            (Claimant::Unknown, None) => return Err(not_authorized(INCORRECT)),
+            Claimant::Unknown => {
+                let fake = self.fake_verifier(typed);
+                (
+                    ServerSrp::start(&fake, srp_a, &mut self.rng),
+                    String::from(typed),
+                )
+            }
         };
         let srp = started.map_err(|_| error("InvalidParameterException", "Invalid SRP_A."))?;
         let challenge = Challenge::new(
@@ -315,13 +316,14 @@ impl<R: TryCryptoRng> UserPool<R> {
         call: Call,
     ) -> Answered {
         let password = password.ok_or_else(|| missing(param::PASSWORD))?;
-        let matches = match (claimant, self.verifier_of(claimant, typed)) {
-            (Claimant::User(user), _) => self
+        let matches = match claimant {
+            Claimant::User(user) => self
                 .users
                 .get(user)
                 .is_some_and(|u| u.verifier.0.matches(password.as_bytes())),
-            (Claimant::Unknown, fake) => {
-                let _ = fake.map(|f: StoredVerifier| f.matches(password.as_bytes()));
+            Claimant::Unknown => {
+                // The same work as for a user, whatever its verdict.
+                let _ = self.fake_verifier(typed).matches(password.as_bytes());
                 false
             }
         };
@@ -675,7 +677,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         username: &str,
         responses: &ChallengeResponses,
         call: Call,
-    ) -> Result<(), ServerAnswer> {
+    ) -> Result<(), Refusal> {
         if self.find_user(username) != Some(user) {
             return Err(not_authorized(INCORRECT));
         }

@@ -5,21 +5,36 @@ use alloc::string::String;
 
 use crate::flow::ServerAnswer;
 
+/// Why the pool refuses a request: Cognito's exception name and message.
+pub(super) struct Refusal {
+    pub(super) code: &'static str,
+    pub(super) message: String,
+}
+
+impl From<Refusal> for ServerAnswer {
+    fn from(refusal: Refusal) -> Self {
+        Self::Error {
+            code: String::from(refusal.code),
+            message: refusal.message,
+        }
+    }
+}
+
 /// The longest app client id (Cognito's limit).
 pub(super) const MAX_CLIENT_ID: usize = 128;
 
-pub(super) fn error(code: &str, message: &str) -> ServerAnswer {
-    ServerAnswer::Error {
-        code: String::from(code),
+pub(super) fn error(code: &'static str, message: &str) -> Refusal {
+    Refusal {
+        code,
         message: String::from(message),
     }
 }
 
-pub(super) fn not_authorized(message: &str) -> ServerAnswer {
+pub(super) fn not_authorized(message: &str) -> Refusal {
     error("NotAuthorizedException", message)
 }
 
-pub(super) fn missing(name: &str) -> ServerAnswer {
+pub(super) fn missing(name: &str) -> Refusal {
     error(
         "InvalidParameterException",
         &format!("Missing required parameter {name}"),
@@ -40,7 +55,7 @@ pub(super) fn echoable(id: &str) -> Option<&str> {
 }
 
 /// `User pool client <id> does not exist.`
-pub(super) fn unknown_client(client_id: &str) -> ServerAnswer {
+pub(super) fn unknown_client(client_id: &str) -> Refusal {
     let message = match echoable(client_id) {
         Some(id) => format!("User pool client {id} does not exist."),
         None => String::from("User pool client does not exist."),
@@ -49,7 +64,7 @@ pub(super) fn unknown_client(client_id: &str) -> ServerAnswer {
 }
 
 /// `User pool <id> does not exist.`
-pub(super) fn unknown_pool(pool_id: &str) -> ServerAnswer {
+pub(super) fn unknown_pool(pool_id: &str) -> Refusal {
     let message = match echoable(pool_id) {
         Some(id) => format!("User pool {id} does not exist."),
         None => String::from("User pool does not exist."),
@@ -57,6 +72,6 @@ pub(super) fn unknown_pool(pool_id: &str) -> ServerAnswer {
     error("ResourceNotFoundException", &message)
 }
 
-pub(super) fn code_mismatch() -> ServerAnswer {
+pub(super) fn code_mismatch() -> Refusal {
     error("CodeMismatchException", "Invalid code received for user")
 }

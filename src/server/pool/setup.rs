@@ -102,16 +102,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         password: &Password,
         aliases: &[&str],
     ) -> Result<()> {
-        let verifier =
-            UserVerifier::register(&self.config.pool_id, username, password, &mut self.rng)?;
-        self.users.push(User {
-            verifier,
-            aliases: aliases.iter().map(|a| String::from(*a)).collect(),
-            confirmed: true,
-            devices: Vec::new(),
-            issued: Vec::new(),
-        });
-        Ok(())
+        self.push_user(username, password, aliases, true)
     }
 
     /// Add a user who has signed up but not confirmed: every sign-in gets
@@ -120,10 +111,25 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// # Errors
     /// [`Error::RandomSource`] when the RNG fails.
     pub fn add_unconfirmed_user(&mut self, username: &str, password: &Password) -> Result<()> {
-        self.add_user(username, password, &[])?;
-        if let Some(user) = self.users.last_mut() {
-            user.confirmed = false;
-        }
+        self.push_user(username, password, &[], false)
+    }
+
+    fn push_user(
+        &mut self,
+        username: &str,
+        password: &Password,
+        aliases: &[&str],
+        confirmed: bool,
+    ) -> Result<()> {
+        let verifier =
+            UserVerifier::register(&self.config.pool_id, username, password, &mut self.rng)?;
+        self.users.push(User {
+            verifier,
+            aliases: aliases.iter().map(|a| String::from(*a)).collect(),
+            confirmed,
+            devices: Vec::new(),
+            issued: Vec::new(),
+        });
         Ok(())
     }
 
@@ -145,12 +151,12 @@ impl<R: TryCryptoRng> UserPool<R> {
             .iter_mut()
             .find(|u| u.verifier.username() == username)
             .ok_or(Error::MalformedDevice)?;
-        let index = user
+        let (index, (key, group)) = user
             .issued
             .iter()
-            .position(|(k, _)| k == device_key)
+            .enumerate()
+            .find(|(_, (k, _))| k == device_key)
             .ok_or(Error::MalformedDevice)?;
-        let (key, group) = user.issued.get(index).ok_or(Error::MalformedDevice)?;
         let verifier = DeviceVerifier::from_config(key, group, config)?;
         user.issued.remove(index);
         user.devices.push(verifier);

@@ -11,11 +11,12 @@ use chrono::{DateTime, Utc};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
+use super::hex;
 use super::pending::{Exchange, Pending};
-use super::refusals::{EXPIRED_SESSION, INVALID_SESSION, error, not_authorized};
+use super::refusals::{EXPIRED_SESSION, INVALID_SESSION, Refusal, error, not_authorized};
 use crate::client::pool_name;
 use crate::error::{Error, Result};
-use crate::flow::{Challenge, NewDeviceMetadata, ServerAnswer};
+use crate::flow::{Challenge, NewDeviceMetadata};
 use crate::secret::ClientSecret;
 use crate::server::exchange::{DeviceVerifier, UserVerifier, verify_secret_hash};
 
@@ -157,7 +158,10 @@ pub(super) enum Reply {
 }
 
 /// An answer to a request, or the refusal that ends it.
-pub(super) type Answered = core::result::Result<Reply, ServerAnswer>;
+pub(super) type Answered = core::result::Result<Reply, Refusal>;
+
+/// Where the dashes of a UUID drawn as 16 bytes go (see [`hex::text`]).
+const UUID_DASHES: [usize; 4] = [4, 6, 8, 10];
 
 /// An offline Cognito user pool for tests and demos: users with SRP verifiers (and aliases),
 /// app clients (each optionally with a secret), every sign-in flow, device tracking,
@@ -178,6 +182,12 @@ pub(super) type Answered = core::result::Result<Reply, ServerAnswer>;
 /// [`refresh_token`](Self::refresh_token).
 pub struct UserPool<R> {
     pub(super) config: UserPoolConfig,
+    /// The region of the pool id (`us-east-1` of `us-east-1_Example`), checked at
+    /// construction.
+    pub(super) region: String,
+    /// The pool name of the pool id (`Example` of `us-east-1_Example`), checked at
+    /// construction.
+    pub(super) pool_name: String,
     /// The app clients; the config's first.
     pub(super) clients: Vec<AppClient>,
     pub(super) users: Vec<User>,
@@ -200,7 +210,13 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// [`Error::InvalidPoolId`] for a malformed pool id, [`Error::RandomSource`] when the RNG
     /// fails.
     pub fn new(mut config: UserPoolConfig, mut rng: R) -> Result<Self> {
-        pool_name(&config.pool_id)?;
+        // `pool_name` checks the id; its region is what stands before the `_`.
+        let (region, name) = match config.pool_id.split_once('_') {
+            Some((region, name)) if pool_name(&config.pool_id) == Ok(name) => {
+                (String::from(region), String::from(name))
+            }
+            _ => return Err(Error::InvalidPoolId),
+        };
         let mut fake_key = Zeroizing::new([0u8; 32]);
         rng.try_fill_bytes(fake_key.as_mut())
             .map_err(|_| Error::RandomSource)?;
@@ -210,6 +226,8 @@ impl<R: TryCryptoRng> UserPool<R> {
         };
         Ok(Self {
             config,
+            region,
+            pool_name: name,
             clients: alloc::vec![first],
             users: Vec::new(),
             pending: Vec::new(),
@@ -269,21 +287,27 @@ impl<R: TryCryptoRng> UserPool<R> {
             .unwrap_or_default()
     }
 
-    /// `bytes` random bytes as hex (sessions, device keys, refresh tokens): drawn into a wiped
-    /// buffer and written into a text of its final size, so no copy is left behind.
-    pub(super) fn random_hex(
+    /// `bytes` random bytes as hex (sessions, device group keys, refresh tokens).
+    pub(super) fn random_hex(&mut self, bytes: usize) -> core::result::Result<String, Refusal> {
+        self.random_text(bytes, &[])
+    }
+
+    /// A random UUID (`8-4-4-4-12` hex digits: device keys, token ids).
+    pub(super) fn random_uuid(&mut self) -> core::result::Result<String, Refusal> {
+        self.random_text(16, &UUID_DASHES)
+    }
+
+    /// `bytes` random bytes drawn into a wiped buffer and written as [`hex::text`].
+    fn random_text(
         &mut self,
         bytes: usize,
-    ) -> core::result::Result<String, ServerAnswer> {
+        dashes: &[usize],
+    ) -> core::result::Result<String, Refusal> {
         let mut buf = Zeroizing::new(alloc::vec![0u8; bytes]);
         self.rng
             .try_fill_bytes(&mut buf)
             .map_err(|_| error("InternalErrorException", "Internal error."))?;
-        let mut text = String::with_capacity(2 * bytes);
-        for b in buf.iter() {
-            let _ = fmt::Write::write_fmt(&mut text, format_args!("{b:02x}"));
-        }
-        Ok(text)
+        Ok(hex::text(&buf, dashes))
     }
 
     /// Whether a challenge sent at `sent` has expired at `now`.
@@ -329,7 +353,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         call: Call,
         refusal: &str,
         matches: impl Fn(&Exchange) -> bool,
-    ) -> core::result::Result<(usize, Pending), ServerAnswer> {
+    ) -> core::result::Result<(usize, Pending), Refusal> {
         let index = self
             .pending
             .iter()
@@ -354,7 +378,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         call: Call,
         refusal: &str,
         matches: impl Fn(&Exchange) -> bool,
-    ) -> core::result::Result<Exchange, ServerAnswer> {
+    ) -> core::result::Result<Exchange, Refusal> {
         self.take_pending(call, refusal, matches)
             .map(|(_, pending)| pending.exchange)
     }
@@ -364,7 +388,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         &mut self,
         session: Option<&str>,
         call: Call,
-    ) -> core::result::Result<Exchange, ServerAnswer> {
+    ) -> core::result::Result<Exchange, Refusal> {
         let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
         self.take(call, INVALID_SESSION, |e| e.session() == Some(session))
     }

@@ -1,20 +1,23 @@
 //! Issuing tokens: the access and id tokens (unsecured JWTs, or the pool's
 //! [`TokenSigner`](super::state::TokenSigner)'s), refresh tokens and new devices.
 
-use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::{String, ToString as _};
 
 use chrono::{DateTime, Utc};
 use rand_core::TryCryptoRng;
+use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::refusals::error;
+use super::refusals::{Refusal, error};
 use super::state::{Answered, Call, RefreshToken, Reply, Tokens, UserPool};
-use crate::flow::{NewDeviceMetadata, ServerAnswer};
+use crate::flow::NewDeviceMetadata;
 
 /// How long the tokens the pool issues are valid: `ExpiresIn`, and `exp` − `iat`.
 pub(super) const TOKEN_LIFETIME_SECONDS: i64 = 3600;
+
+/// The access and id tokens of one sign-in or refresh.
+type TokenPair = (Zeroizing<String>, Zeroizing<String>);
 
 impl<R: TryCryptoRng> UserPool<R> {
     /// Tokens: a refresh token bound to the device used (or to a new one Cognito asks the
@@ -60,51 +63,56 @@ impl<R: TryCryptoRng> UserPool<R> {
         device_key: Option<&str>,
         auth_time: DateTime<Utc>,
         call: Call,
-    ) -> Result<(Zeroizing<String>, Zeroizing<String>), ServerAnswer> {
-        let username = self.username_of(user);
-        let client_id = self.client_id(call);
-        let region = self.config.pool_id.split('_').next().unwrap_or_default();
-        let issuer = format!(
-            "https://cognito-idp.{region}.amazonaws.com/{}",
-            self.config.pool_id
-        );
+    ) -> Result<TokenPair, Refusal> {
+        let username = Value::from(self.username_of(user));
+        let client_id = Value::from(self.client_id(call));
+        let issuer = Value::from(format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.config.pool_id
+        ));
         let (iat, auth_time) = (call.now.timestamp(), auth_time.timestamp());
-        let exp = iat.saturating_add(TOKEN_LIFETIME_SECONDS);
-        let mut access = serde_json::json!({
-            "sub": username,
-            "iss": issuer,
-            "client_id": client_id,
-            "token_use": "access",
-            "scope": "aws.cognito.signin.user.admin",
-            "auth_time": auth_time,
-            "iat": iat,
-            "exp": exp,
-            "jti": uuid(&self.random_hex(16)?),
-            "username": username,
-        });
-        if let (Some(key), Some(claims)) = (device_key, access.as_object_mut()) {
-            claims.insert(
-                String::from("device_key"),
-                serde_json::Value::from(String::from(key)),
-            );
-        }
-        let id = serde_json::json!({
-            "sub": username,
-            "iss": issuer,
-            "aud": client_id,
-            "cognito:username": username,
-            "token_use": "id",
-            "auth_time": auth_time,
-            "iat": iat,
-            "exp": exp,
-            "jti": uuid(&self.random_hex(16)?),
-        });
+        let times = [
+            ("auth_time", Value::from(auth_time)),
+            ("iat", Value::from(iat)),
+            (
+                "exp",
+                Value::from(iat.saturating_add(TOKEN_LIFETIME_SECONDS)),
+            ),
+        ];
+        let access = claims(
+            [
+                ("sub", username.clone()),
+                ("iss", issuer.clone()),
+                ("client_id", client_id.clone()),
+                ("token_use", Value::from("access")),
+                ("scope", Value::from("aws.cognito.signin.user.admin")),
+            ]
+            .into_iter()
+            .chain(times.clone())
+            .chain([
+                ("jti", Value::from(self.random_uuid()?)),
+                ("username", username.clone()),
+            ])
+            .chain(device_key.map(|key| ("device_key", Value::from(key)))),
+        );
+        let id = claims(
+            [
+                ("sub", username.clone()),
+                ("iss", issuer),
+                ("aud", client_id),
+                ("cognito:username", username),
+                ("token_use", Value::from("id")),
+            ]
+            .into_iter()
+            .chain(times)
+            .chain([("jti", Value::from(self.random_uuid()?))]),
+        );
         Ok((self.mint(&access), self.mint(&id)))
     }
 
     /// One token from its claims: the [`TokenSigner`](super::state::TokenSigner)'s, or an
     /// unsecured JWT.
-    fn mint(&mut self, claims: &serde_json::Value) -> Zeroizing<String> {
+    fn mint(&mut self, claims: &Value) -> Zeroizing<String> {
         let payload = Zeroizing::new(claims.to_string());
         if let Some(signer) = self.token_signer.as_mut() {
             return Zeroizing::new(signer(&payload));
@@ -122,17 +130,10 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 
     /// `NewDeviceMetadata` for a new device of `user`.
-    fn new_device(&mut self, user: usize) -> Result<NewDeviceMetadata, ServerAnswer> {
-        let region = self
-            .config
-            .pool_id
-            .split('_')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let (id, group) = (self.random_hex(16)?, self.random_hex(5)?);
+    fn new_device(&mut self, user: usize) -> Result<NewDeviceMetadata, Refusal> {
+        let (id, group) = (self.random_uuid()?, self.random_hex(5)?);
         let metadata = NewDeviceMetadata {
-            device_key: format!("{region}_{}", uuid(&id)),
+            device_key: format!("{}_{id}", self.region),
             device_group_key: format!("-{group}"),
         };
         if let Some(u) = self.users.get_mut(user) {
@@ -145,14 +146,12 @@ impl<R: TryCryptoRng> UserPool<R> {
     }
 }
 
-/// 32 hex digits as a UUID: `8-4-4-4-12`.
-fn uuid(hex: &str) -> String {
-    format!(
-        "{}-{}-{}-{}-{}",
-        hex.get(..8).unwrap_or_default(),
-        hex.get(8..12).unwrap_or_default(),
-        hex.get(12..16).unwrap_or_default(),
-        hex.get(16..20).unwrap_or_default(),
-        hex.get(20..).unwrap_or_default()
+/// A token's claims, in the order given.
+fn claims<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(name, value)| (String::from(name), value))
+            .collect::<Map<String, Value>>(),
     )
 }
