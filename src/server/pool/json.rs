@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use zeroize::{Zeroize as _, Zeroizing};
 
 use super::hex;
-use super::refusals::{Refusal, echoable, error};
+use super::refusals::{INTERNAL_ERROR, Refusal, error, invalid_parameter, unknown_operation};
 use super::state::{Answered, Reply, Tokens, UserPool};
 use super::tokens::TOKEN_LIFETIME_SECONDS;
 use crate::flow::{Challenge, Request, RequestContext};
@@ -186,12 +186,14 @@ fn serialization(message: &str) -> Refusal {
     error("SerializationException", message)
 }
 
-fn invalid_parameter(message: &str) -> Refusal {
-    error("InvalidParameterException", message)
-}
-
 fn wrong_type(field: &str) -> Refusal {
     serialization(&format!("Unexpected JSON type for {field}."))
+}
+
+/// A field of the wrong JSON type: its value wiped, the field named.
+fn wrong(mut value: Value, field: &str) -> Refusal {
+    wipe(&mut value);
+    wrong_type(field)
 }
 
 /// The request's fields, with every string wiped when they are dropped (the values taken out
@@ -215,30 +217,31 @@ fn wipe(value: &mut Value) {
 }
 
 impl Fields {
+    /// A field taken out; `None` when absent or `null`.
+    fn take(&mut self, field: &str) -> Option<Value> {
+        match self.0.remove(field) {
+            None | Some(Value::Null) => None,
+            value => value,
+        }
+    }
+
     /// A string field; `None` when absent or `null`.
     fn string(&mut self, field: &str) -> Result<Option<String>, Refusal> {
-        match self.0.remove(field) {
-            None | Some(Value::Null) => Ok(None),
+        match self.take(field) {
+            None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(mut other) => {
-                wipe(&mut other);
-                Err(wrong_type(field))
-            }
+            Some(other) => Err(wrong(other, field)),
         }
     }
 
     /// A map of strings; empty when absent or `null`, `null` values left out. Each string is
     /// moved out of the map; on a refusal the map's drop wipes what is left in it.
     fn map(&mut self, field: &str) -> Result<Vec<(String, Zeroizing<String>)>, Refusal> {
-        let map = match self.0.remove(field) {
-            None | Some(Value::Null) => return Ok(Vec::new()),
-            Some(Value::Object(map)) => map,
-            Some(mut other) => {
-                wipe(&mut other);
-                return Err(wrong_type(field));
-            }
+        let mut map = match self.take(field) {
+            None => return Ok(Vec::new()),
+            Some(Value::Object(map)) => Self(map),
+            Some(other) => return Err(wrong(other, field)),
         };
-        let mut map = Self(map);
         if map.0.len() > MAX_MAP_ENTRIES {
             return Err(invalid_parameter(&format!(
                 "{field} has more than {MAX_MAP_ENTRIES} entries."
@@ -335,13 +338,7 @@ fn from_json(body: &[u8]) -> Option<Value> {
 
 /// The typed request of an operation and its JSON body.
 fn parse(operation: &str, body: &[u8]) -> Result<Request, Refusal> {
-    let op = Operation::from_name(operation).ok_or_else(|| {
-        let message = match echoable(operation) {
-            Some(name) => format!("Unknown operation {name}."),
-            None => String::from("Unknown operation."),
-        };
-        error("UnknownOperationException", &message)
-    })?;
+    let op = Operation::from_name(operation).ok_or_else(|| unknown_operation(operation))?;
     if body.len() > MAX_JSON_BODY {
         return Err(invalid_parameter(&format!(
             "The request body is longer than {MAX_JSON_BODY} bytes."
@@ -480,11 +477,16 @@ fn escape(out: &mut dyn Out, special: &str) {
     }
 }
 
-/// `,"key":` (or without the comma for the first member).
-fn key(out: &mut dyn Out, first: &mut bool, name: &str) {
+/// A comma before every member but the first.
+fn separate(out: &mut dyn Out, first: &mut bool) {
     if !core::mem::take(first) {
         out.raw(",");
     }
+}
+
+/// `,"key":` (or without the comma for the first member).
+fn key(out: &mut dyn Out, first: &mut bool, name: &str) {
+    separate(out, first);
     string(out, name);
     out.raw(":");
 }
@@ -507,9 +509,7 @@ fn challenge(out: &mut dyn Out, c: &Challenge) {
         out.raw(",\"AvailableChallenges\":[");
         let mut first = true;
         for name in &c.available_challenges {
-            if !core::mem::take(&mut first) {
-                out.raw(",");
-            }
+            separate(out, &mut first);
             string(out, name);
         }
         out.raw("]");
@@ -560,7 +560,7 @@ fn write(out: &mut dyn Out, answer: &Answered, expires_in: &str) {
 fn render(answer: &Answered) -> JsonAnswer {
     let status = match answer {
         Ok(_) => 200,
-        Err(r) if r.code == "InternalErrorException" => 500,
+        Err(r) if r.code == INTERNAL_ERROR => 500,
         Err(_) => 400,
     };
     let expires_in = format!("{TOKEN_LIFETIME_SECONDS}");

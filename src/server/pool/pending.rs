@@ -17,6 +17,14 @@ pub(super) enum Claimant {
     Unknown,
 }
 
+/// A sign-in at its first factor: who it signs in as, and the device it names.
+pub(super) struct Attempt {
+    pub(super) claimant: Claimant,
+    /// The internal name (the typed one for an unknown name).
+    pub(super) name: String,
+    pub(super) device_key: Option<String>,
+}
+
 /// What an unanswered challenge continues with once its first factor is verified.
 #[derive(Clone, Copy, Eq, PartialEq)]
 pub(super) enum Then {
@@ -26,64 +34,36 @@ pub(super) enum Then {
     Custom,
 }
 
+/// The state of one unanswered challenge.
 pub(super) enum Exchange {
     /// A `PASSWORD_VERIFIER` is out; found by its secret block.
     Password {
-        claimant: Claimant,
+        attempt: Attempt,
         srp: ServerSrp,
-        device_key: Option<String>,
         then: Then,
     },
-    /// A `SELECT_CHALLENGE` is out; found by its session.
-    Select {
-        claimant: Claimant,
-        /// The internal name (the typed one for an unknown name).
-        name: String,
-        session: String,
-        device_key: Option<String>,
-    },
-    /// An `EMAIL_OTP` code was sent; found by its session.
+    /// A `SELECT_CHALLENGE` is out.
+    Select(Attempt),
+    /// An `EMAIL_OTP` code was sent.
     EmailOtp {
-        claimant: Claimant,
-        session: String,
+        attempt: Attempt,
         code: Zeroizing<String>,
-        device_key: Option<String>,
     },
-    /// A `CUSTOM_CHALLENGE` is out; found by its session.
+    /// A `CUSTOM_CHALLENGE` is out.
     Custom {
         user: usize,
-        session: String,
         /// The user's answers so far (they may be one-time codes): wiped on drop.
         answers: Zeroizing<Vec<String>>,
         device_key: Option<String>,
     },
-    /// A `DEVICE_SRP_AUTH` is out; found by its session.
-    DeviceAuth {
-        user: usize,
-        session: String,
-        device_key: String,
-    },
-    /// A `DEVICE_PASSWORD_VERIFIER` is out; found by its session.
+    /// A `DEVICE_SRP_AUTH` is out.
+    DeviceAuth { user: usize, device_key: String },
+    /// A `DEVICE_PASSWORD_VERIFIER` is out.
     DevicePassword {
         user: usize,
-        session: String,
         device_key: String,
         srp: ServerSrp,
     },
-}
-
-impl Exchange {
-    /// The session it is found by (none for `PASSWORD_VERIFIER`).
-    pub(super) fn session(&self) -> Option<&str> {
-        match self {
-            Self::Password { .. } => None,
-            Self::Select { session, .. }
-            | Self::EmailOtp { session, .. }
-            | Self::Custom { session, .. }
-            | Self::DeviceAuth { session, .. }
-            | Self::DevicePassword { session, .. } => Some(session),
-        }
-    }
 }
 
 /// An unanswered challenge, when it was sent and through which app client (only that client
@@ -91,5 +71,7 @@ impl Exchange {
 pub(super) struct Pending {
     pub(super) sent: DateTime<Utc>,
     pub(super) client: usize,
+    /// The session it is found by; none for `PASSWORD_VERIFIER` (found by its secret block).
+    pub(super) session: Option<String>,
     pub(super) exchange: Exchange,
 }

@@ -13,7 +13,10 @@ use zeroize::Zeroizing;
 
 use super::hex;
 use super::pending::{Exchange, Pending};
-use super::refusals::{EXPIRED_SESSION, INVALID_SESSION, Refusal, error, not_authorized};
+use super::refusals::{
+    BAD_SECRET_HASH, EXPIRED_SESSION, INVALID_SESSION, Refusal, error, internal_error,
+    not_authorized,
+};
 use crate::client::pool_name;
 use crate::error::{Error, Result};
 use crate::flow::{Challenge, NewDeviceMetadata};
@@ -39,22 +42,6 @@ pub struct UserPoolConfig {
     pub max_pending: usize,
 }
 
-impl fmt::Debug for UserPoolConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserPoolConfig")
-            .field("pool_id", &self.pool_id)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
-            .field("device_tracking", &self.device_tracking)
-            .field("session_lifetime_seconds", &self.session_lifetime_seconds)
-            .field("max_pending", &self.max_pending)
-            .finish()
-    }
-}
-
 impl UserPoolConfig {
     /// A pool with one app client (more with [`UserPool::add_client`]), device tracking on,
     /// sessions of 180 s, at most 1,024 unanswered challenges.
@@ -68,6 +55,27 @@ impl UserPoolConfig {
             session_lifetime_seconds: 180,
             max_pending: 1024,
         }
+    }
+
+    /// Whether a challenge sent at `sent` has expired at `now`.
+    fn expired(&self, sent: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        (now - sent).num_seconds() > self.session_lifetime_seconds
+    }
+}
+
+impl fmt::Debug for UserPoolConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserPoolConfig")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("device_tracking", &self.device_tracking)
+            .field("session_lifetime_seconds", &self.session_lifetime_seconds)
+            .field("max_pending", &self.max_pending)
+            .finish()
     }
 }
 
@@ -117,6 +125,13 @@ pub(super) struct User {
     pub(super) devices: Vec<DeviceVerifier>,
     /// `(device key, device group key)` issued in `NewDeviceMetadata`, not yet confirmed.
     pub(super) issued: Vec<(String, String)>,
+}
+
+impl User {
+    /// The confirmed device `device_key`.
+    pub(super) fn device(&self, device_key: &str) -> Option<&DeviceVerifier> {
+        self.devices.iter().find(|d| d.device_key() == device_key)
+    }
 }
 
 /// A refresh token the pool issued.
@@ -239,9 +254,50 @@ impl<R: TryCryptoRng> UserPool<R> {
             rng,
         })
     }
+
+    /// `bytes` random bytes as hex (sessions, device group keys, refresh tokens).
+    pub(super) fn random_hex(&mut self, bytes: usize) -> core::result::Result<String, Refusal> {
+        self.random_text(bytes, &[])
+    }
+
+    /// A random UUID (`8-4-4-4-12` hex digits: device keys, token ids).
+    pub(super) fn random_uuid(&mut self) -> core::result::Result<String, Refusal> {
+        self.random_text(16, &UUID_DASHES)
+    }
+
+    /// `bytes` random bytes drawn into a wiped buffer and written as [`hex::text`].
+    fn random_text(
+        &mut self,
+        bytes: usize,
+        dashes: &[usize],
+    ) -> core::result::Result<String, Refusal> {
+        let mut buf = Zeroizing::new(alloc::vec![0u8; bytes]);
+        self.draw(&mut buf)?;
+        Ok(hex::text(&buf, dashes))
+    }
+
+    /// Fill `buf` from the pool's RNG.
+    pub(super) fn draw(&mut self, buf: &mut [u8]) -> core::result::Result<(), Refusal> {
+        self.rng.try_fill_bytes(buf).map_err(|_| internal_error())
+    }
+
+    /// Send `challenge` in a new session, keeping its exchange for the answer (found by that
+    /// session).
+    pub(super) fn challenge_in_session(
+        &mut self,
+        mut challenge: Challenge,
+        exchange: Exchange,
+        call: Call,
+    ) -> Answered {
+        let session = self.random_hex(32)?;
+        challenge.session = Some(session.clone());
+        self.keep(Some(session), exchange, call);
+        Ok(Reply::Challenge(challenge))
+    }
 }
 
-impl<R: TryCryptoRng> UserPool<R> {
+impl<R> UserPool<R> {
+    /// The user whose internal name is `username`.
     pub(super) fn internal(&self, username: &str) -> Option<usize> {
         self.users
             .iter()
@@ -265,17 +321,39 @@ impl<R: TryCryptoRng> UserPool<R> {
             .unwrap_or_default()
     }
 
-    /// Whether `hash` is the `SECRET_HASH` of `username` for the request's app client (any
+    /// Whether `user` has confirmed the sign-up: `UserNotConfirmedException` unless.
+    pub(super) fn check_confirmed(&self, user: usize) -> core::result::Result<(), Refusal> {
+        if self.users.get(user).is_some_and(|u| !u.confirmed) {
+            return Err(error("UserNotConfirmedException", "User is not confirmed."));
+        }
+        Ok(())
+    }
+
+    /// The device `device_key` of `user`, if it is confirmed.
+    pub(super) fn device(&self, user: usize, device_key: &str) -> Option<&DeviceVerifier> {
+        self.users.get(user)?.device(device_key)
+    }
+
+    /// That `hash` is the `SECRET_HASH` of `username` for the request's app client (any
     /// value, or none, for a client without a secret).
-    pub(super) fn check_secret_hash(&self, call: Call, username: &str, hash: Option<&str>) -> bool {
-        let Some(client) = self.clients.get(call.client) else {
-            return false;
-        };
-        match &client.secret {
-            None => true,
-            Some(secret) => {
-                hash.is_some_and(|h| verify_secret_hash(username, &client.id, secret, h).is_ok())
-            }
+    pub(super) fn check_secret_hash(
+        &self,
+        call: Call,
+        username: &str,
+        hash: Option<&str>,
+    ) -> core::result::Result<(), Refusal> {
+        let verified = self
+            .clients
+            .get(call.client)
+            .is_some_and(|client| match &client.secret {
+                None => true,
+                Some(secret) => hash
+                    .is_some_and(|h| verify_secret_hash(username, &client.id, secret, h).is_ok()),
+            });
+        if verified {
+            Ok(())
+        } else {
+            Err(not_authorized(BAD_SECRET_HASH))
         }
     }
 
@@ -287,61 +365,34 @@ impl<R: TryCryptoRng> UserPool<R> {
             .unwrap_or_default()
     }
 
-    /// `bytes` random bytes as hex (sessions, device group keys, refresh tokens).
-    pub(super) fn random_hex(&mut self, bytes: usize) -> core::result::Result<String, Refusal> {
-        self.random_text(bytes, &[])
-    }
-
-    /// A random UUID (`8-4-4-4-12` hex digits: device keys, token ids).
-    pub(super) fn random_uuid(&mut self) -> core::result::Result<String, Refusal> {
-        self.random_text(16, &UUID_DASHES)
-    }
-
-    /// `bytes` random bytes drawn into a wiped buffer and written as [`hex::text`].
-    fn random_text(
-        &mut self,
-        bytes: usize,
-        dashes: &[usize],
-    ) -> core::result::Result<String, Refusal> {
-        let mut buf = Zeroizing::new(alloc::vec![0u8; bytes]);
-        self.rng
-            .try_fill_bytes(&mut buf)
-            .map_err(|_| error("InternalErrorException", "Internal error."))?;
-        Ok(hex::text(&buf, dashes))
-    }
-
-    /// Whether a challenge sent at `sent` has expired at `now`.
-    fn expired(&self, sent: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-        (now - sent).num_seconds() > self.config.session_lifetime_seconds
-    }
-
     /// Drop expired challenges.
     pub(super) fn expire(&mut self, now: DateTime<Utc>) {
-        let lifetime = self.config.session_lifetime_seconds;
-        self.pending
-            .retain(|p| (now - p.sent).num_seconds() <= lifetime);
+        let config = &self.config;
+        self.pending.retain(|p| !config.expired(p.sent, now));
     }
 
     /// Keep a challenge, dropping the oldest beyond the bound.
-    fn keep(&mut self, exchange: Exchange, call: Call) {
+    fn keep(&mut self, session: Option<String>, exchange: Exchange, call: Call) {
         while self.pending.len() >= self.config.max_pending.max(1) {
             self.pending.remove(0);
         }
         self.pending.push(Pending {
             sent: call.now,
             client: call.client,
+            session,
             exchange,
         });
     }
 
-    /// Send `challenge`, keeping its exchange for the answer.
+    /// Send `challenge` (its answer is found by its secret block), keeping its exchange for
+    /// the answer.
     pub(super) fn challenge(
         &mut self,
         challenge: Challenge,
         exchange: Exchange,
         call: Call,
     ) -> Reply {
-        self.keep(exchange, call);
+        self.keep(None, exchange, call);
         Reply::Challenge(challenge)
     }
 
@@ -352,15 +403,15 @@ impl<R: TryCryptoRng> UserPool<R> {
         &mut self,
         call: Call,
         refusal: &str,
-        matches: impl Fn(&Exchange) -> bool,
+        matches: impl Fn(&Pending) -> bool,
     ) -> core::result::Result<(usize, Pending), Refusal> {
         let index = self
             .pending
             .iter()
-            .position(|p| p.client == call.client && matches(&p.exchange))
+            .position(|p| p.client == call.client && matches(p))
             .ok_or_else(|| not_authorized(refusal))?;
         let pending = self.pending.remove(index);
-        if self.expired(pending.sent, call.now) {
+        if self.config.expired(pending.sent, call.now) {
             return Err(not_authorized(EXPIRED_SESSION));
         }
         Ok((index, pending))
@@ -371,18 +422,6 @@ impl<R: TryCryptoRng> UserPool<R> {
         self.pending.insert(index.min(self.pending.len()), pending);
     }
 
-    /// Take the unanswered challenge `matches` selects (see
-    /// [`take_pending`](Self::take_pending)).
-    fn take(
-        &mut self,
-        call: Call,
-        refusal: &str,
-        matches: impl Fn(&Exchange) -> bool,
-    ) -> core::result::Result<Exchange, Refusal> {
-        self.take_pending(call, refusal, matches)
-            .map(|(_, pending)| pending.exchange)
-    }
-
     /// Take the exchange of `session`.
     pub(super) fn take_session(
         &mut self,
@@ -390,15 +429,10 @@ impl<R: TryCryptoRng> UserPool<R> {
         call: Call,
     ) -> core::result::Result<Exchange, Refusal> {
         let session = session.ok_or_else(|| not_authorized(INVALID_SESSION))?;
-        self.take(call, INVALID_SESSION, |e| e.session() == Some(session))
-    }
-
-    pub(super) fn device(&self, user: usize, device_key: &str) -> Option<&DeviceVerifier> {
-        self.users
-            .get(user)?
-            .devices
-            .iter()
-            .find(|d| d.device_key() == device_key)
+        self.take_pending(call, INVALID_SESSION, |p| {
+            p.session.as_deref() == Some(session)
+        })
+        .map(|(_, pending)| pending.exchange)
     }
 }
 

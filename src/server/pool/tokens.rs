@@ -9,7 +9,7 @@ use rand_core::TryCryptoRng;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::refusals::{Refusal, error};
+use super::refusals::Refusal;
 use super::state::{Answered, Call, RefreshToken, Reply, Tokens, UserPool};
 use crate::flow::NewDeviceMetadata;
 
@@ -29,9 +29,7 @@ impl<R: TryCryptoRng> UserPool<R> {
         device_used: Option<String>,
         call: Call,
     ) -> Answered {
-        if self.users.get(user).is_some_and(|u| !u.confirmed) {
-            return Err(error("UserNotConfirmedException", "User is not confirmed."));
-        }
+        self.check_confirmed(user)?;
         let metadata = match (&device_used, self.config.device_tracking) {
             (None, true) => Some(self.new_device(user)?),
             _ => None,
