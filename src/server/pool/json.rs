@@ -13,8 +13,11 @@ use rand_core::TryCryptoRng;
 use serde_json::{Map, Value};
 use zeroize::{Zeroize as _, Zeroizing};
 
-use super::{Answered, Reply, TOKEN_LIFETIME_SECONDS, Tokens, UserPool, echoable, error};
-use crate::flow::{Challenge, Request, RequestContext, ServerAnswer};
+use super::hex;
+use super::refusals::{INTERNAL_ERROR, Refusal, error, invalid_parameter, unknown_operation};
+use super::state::{Answered, Reply, Tokens, UserPool};
+use super::tokens::TOKEN_LIFETIME_SECONDS;
+use crate::flow::{Challenge, Request, RequestContext};
 use crate::wire::{AuthParameters, ChallengeResponses};
 
 /// The largest request body [`UserPool::handle_json`] parses: 1 MiB. A longer one is refused
@@ -101,7 +104,7 @@ impl<R: TryCryptoRng> UserPool<R> {
     /// "RefreshToken":…,"IdToken":…,"NewDeviceMetadata":{"DeviceKey":…,"DeviceGroupKey":…}},
     /// "ChallengeParameters":{}}`, without `RefreshToken` for a refresh and without
     /// `NewDeviceMetadata` unless the pool asks the client to remember a device. The tokens
-    /// are the pool's ([`TokenSigner`](super::TokenSigner)).
+    /// are the pool's ([`TokenSigner`](super::state::TokenSigner)).
     ///
     /// Refusals have status 400 and the body `{"__type":"<exception>","message":"<message>"}`:
     /// those of [`handle`](Self::handle), and for the request itself:
@@ -179,16 +182,18 @@ fn wipe_request(request: &mut Request) {
         .for_each(|v| v.zeroize());
 }
 
-fn serialization(message: &str) -> ServerAnswer {
+fn serialization(message: &str) -> Refusal {
     error("SerializationException", message)
 }
 
-fn invalid_parameter(message: &str) -> ServerAnswer {
-    error("InvalidParameterException", message)
+fn wrong_type(field: &str) -> Refusal {
+    serialization(&format!("Unexpected JSON type for {field}."))
 }
 
-fn wrong_type(field: &str) -> ServerAnswer {
-    serialization(&format!("Unexpected JSON type for {field}."))
+/// A field of the wrong JSON type: its value wiped, the field named.
+fn wrong(mut value: Value, field: &str) -> Refusal {
+    wipe(&mut value);
+    wrong_type(field)
 }
 
 /// The request's fields, with every string wiped when they are dropped (the values taken out
@@ -212,51 +217,49 @@ fn wipe(value: &mut Value) {
 }
 
 impl Fields {
-    /// A string field; `None` when absent or `null`.
-    fn string(&mut self, field: &str) -> Result<Option<String>, ServerAnswer> {
+    /// A field taken out; `None` when absent or `null`.
+    fn take(&mut self, field: &str) -> Option<Value> {
         match self.0.remove(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(mut other) => {
-                wipe(&mut other);
-                Err(wrong_type(field))
-            }
+            None | Some(Value::Null) => None,
+            value => value,
         }
     }
 
-    /// A map of strings; empty when absent or `null`, `null` values left out.
-    fn map(&mut self, field: &str) -> Result<Vec<(String, Zeroizing<String>)>, ServerAnswer> {
-        let map = match self.0.remove(field) {
-            None | Some(Value::Null) => return Ok(Vec::new()),
-            Some(Value::Object(map)) => map,
-            Some(mut other) => {
-                wipe(&mut other);
-                return Err(wrong_type(field));
-            }
+    /// A string field; `None` when absent or `null`.
+    fn string(&mut self, field: &str) -> Result<Option<String>, Refusal> {
+        match self.take(field) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(wrong(other, field)),
+        }
+    }
+
+    /// A map of strings; empty when absent or `null`, `null` values left out. Each string is
+    /// moved out of the map; on a refusal the map's drop wipes what is left in it.
+    fn map(&mut self, field: &str) -> Result<Vec<(String, Zeroizing<String>)>, Refusal> {
+        let mut map = match self.take(field) {
+            None => return Ok(Vec::new()),
+            Some(Value::Object(map)) => Self(map),
+            Some(other) => return Err(wrong(other, field)),
         };
-        let mut map = Self(map);
         if map.0.len() > MAX_MAP_ENTRIES {
             return Err(invalid_parameter(&format!(
                 "{field} has more than {MAX_MAP_ENTRIES} entries."
             )));
         }
-        let keys: Vec<String> = map.0.keys().cloned().collect();
-        let mut pairs = Vec::with_capacity(keys.len());
-        for key in keys {
-            match map.0.remove(&key) {
-                Some(Value::String(s)) => pairs.push((key, Zeroizing::new(s))),
-                None | Some(Value::Null) => {}
-                Some(mut other) => {
-                    wipe(&mut other);
-                    return Err(wrong_type(&format!("a value of {field}")));
-                }
+        let mut pairs = Vec::with_capacity(map.0.len());
+        for (key, value) in &mut map.0 {
+            match value {
+                Value::String(s) => pairs.push((key.clone(), Zeroizing::new(core::mem::take(s)))),
+                Value::Null => {}
+                _ => return Err(wrong_type(&format!("a value of {field}"))),
             }
         }
         Ok(pairs)
     }
 
     /// A field accepted and ignored: an object, or `null`.
-    fn ignored(&self, field: &str) -> Result<(), ServerAnswer> {
+    fn ignored(&self, field: &str) -> Result<(), Refusal> {
         match self.0.get(field) {
             None | Some(Value::Null | Value::Object(_)) => Ok(()),
             Some(_) => Err(wrong_type(field)),
@@ -265,7 +268,7 @@ impl Fields {
 }
 
 /// Cognito's refusal of missing required fields (named as the API's validation names them).
-fn validation_error(missing: &[&str]) -> ServerAnswer {
+fn validation_error(missing: &[&str]) -> Refusal {
     let errors: Vec<String> = missing
         .iter()
         .map(|field| {
@@ -334,14 +337,8 @@ fn from_json(body: &[u8]) -> Option<Value> {
 }
 
 /// The typed request of an operation and its JSON body.
-fn parse(operation: &str, body: &[u8]) -> Result<Request, ServerAnswer> {
-    let op = Operation::from_name(operation).ok_or_else(|| {
-        let message = match echoable(operation) {
-            Some(name) => format!("Unknown operation {name}."),
-            None => String::from("Unknown operation."),
-        };
-        error("UnknownOperationException", &message)
-    })?;
+fn parse(operation: &str, body: &[u8]) -> Result<Request, Refusal> {
+    let op = Operation::from_name(operation).ok_or_else(|| unknown_operation(operation))?;
     if body.len() > MAX_JSON_BODY {
         return Err(invalid_parameter(&format!(
             "The request body is longer than {MAX_JSON_BODY} bytes."
@@ -442,40 +439,54 @@ impl Out for String {
     }
 }
 
+/// What a JSON string escapes: `"`, `\` and the control characters.
+fn special(c: char) -> bool {
+    c == '"' || c == '\\' || c < ' '
+}
+
 /// A JSON string: `"`, `\` and control characters escaped.
 fn string(out: &mut dyn Out, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.raw("\"");
-    let mut rest = text;
-    while let Some(at) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
-        let (head, tail) = rest.split_at(at);
-        out.raw(head);
-        let mut chars = tail.chars();
-        match chars.next() {
-            Some('"') => out.raw("\\\""),
-            Some('\\') => out.raw("\\\\"),
-            Some('\n') => out.raw("\\n"),
-            Some('\r') => out.raw("\\r"),
-            Some('\t') => out.raw("\\t"),
-            Some(c) => {
-                let code = u8::try_from(u32::from(c)).unwrap_or_default();
-                let digit = |d: u8| HEX.get(usize::from(d)).copied().unwrap_or(b'0');
-                let escaped = [b'\\', b'u', b'0', b'0', digit(code >> 4), digit(code & 15)];
-                out.raw(core::str::from_utf8(&escaped).unwrap_or_default());
-            }
-            None => {}
+    // The text is the pieces between its special characters, one fewer of those than pieces.
+    let mut specials = text.matches(special);
+    for piece in text.split(special) {
+        out.raw(piece);
+        if let Some(special) = specials.next() {
+            escape(out, special);
         }
-        rest = chars.as_str();
     }
-    out.raw(rest);
     out.raw("\"");
+}
+
+/// The escape of a special character (one ASCII character).
+fn escape(out: &mut dyn Out, special: &str) {
+    match special {
+        "\"" => out.raw("\\\""),
+        "\\" => out.raw("\\\\"),
+        "\n" => out.raw("\\n"),
+        "\r" => out.raw("\\r"),
+        "\t" => out.raw("\\t"),
+        control => {
+            for byte in control.bytes() {
+                out.raw("\\u00");
+                for digit in hex::digits(byte) {
+                    out.raw(digit.encode_utf8(&mut [0; 4]));
+                }
+            }
+        }
+    }
+}
+
+/// A comma before every member but the first.
+fn separate(out: &mut dyn Out, first: &mut bool) {
+    if !core::mem::take(first) {
+        out.raw(",");
+    }
 }
 
 /// `,"key":` (or without the comma for the first member).
 fn key(out: &mut dyn Out, first: &mut bool, name: &str) {
-    if !core::mem::take(first) {
-        out.raw(",");
-    }
+    separate(out, first);
     string(out, name);
     out.raw(":");
 }
@@ -498,9 +509,7 @@ fn challenge(out: &mut dyn Out, c: &Challenge) {
         out.raw(",\"AvailableChallenges\":[");
         let mut first = true;
         for name in &c.available_challenges {
-            if !core::mem::take(&mut first) {
-                out.raw(",");
-            }
+            separate(out, &mut first);
             string(out, name);
         }
         out.raw("]");
@@ -543,8 +552,7 @@ fn write(out: &mut dyn Out, answer: &Answered, expires_in: &str) {
     match answer {
         Ok(Reply::Challenge(c)) => challenge(out, c),
         Ok(Reply::Tokens(t)) => tokens(out, t, expires_in),
-        Err(ServerAnswer::Error { code, message }) => refusal(out, code, message),
-        Err(_) => refusal(out, "InternalErrorException", "Internal error."),
+        Err(r) => refusal(out, r.code, &r.message),
     }
 }
 
@@ -552,8 +560,8 @@ fn write(out: &mut dyn Out, answer: &Answered, expires_in: &str) {
 fn render(answer: &Answered) -> JsonAnswer {
     let status = match answer {
         Ok(_) => 200,
-        Err(ServerAnswer::Error { code, .. }) if code != "InternalErrorException" => 400,
-        Err(_) => 500,
+        Err(r) if r.code == INTERNAL_ERROR => 500,
+        Err(_) => 400,
     };
     let expires_in = format!("{TOKEN_LIFETIME_SECONDS}");
     let mut count = Count(0);
