@@ -4,15 +4,11 @@
 
 #![allow(clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/oracle.rs"]
-mod oracle;
-
-use data::load;
-
 use cognito_srp_auth::hazmat;
 use num_bigint::BigUint;
+
+use crate::data::load;
+use crate::oracle;
 
 /// Big-endian bytes of a hex integer, left-padded to `N` bytes.
 fn padded<const N: usize>(hex: &str) -> [u8; N] {
