@@ -822,6 +822,9 @@ fn finish(
     for (decision, n) in decisions {
         println!("  section 18: {decision} ({n})");
     }
+    if r.cases.is_empty() && skipped.is_empty() {
+        println!("  no case of this kind in this folder");
+    }
     // The crate's own folder must exercise every kind this crate implements.
     if !folder.from_env {
         for kind in required {
