@@ -11,7 +11,9 @@
 //! - `hazmat_pow`: the raw `g^a`, against the shared vectors and the oracle;
 //! - `oracle_selftest`: the test oracle of `tests/common/oracle.rs` against the shared vectors.
 //!
-//! Helpers shared with the other test binaries are in `tests/common/`.
+//! The other test binaries: `tests/vectors.rs` (every shared vector of `tests/data/`, one test
+//! per kind) and `tests/props.rs` (property tests). Helpers shared by the binaries are in
+//! `tests/common/`.
 
 #[path = "common/data.rs"]
 mod data;

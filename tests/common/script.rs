@@ -1,5 +1,5 @@
-//! Helpers of the scripted conversations (`tests/api/flows.rs`, `tests/api/every_flow.rs`): an RNG that
-//! plays back the vectors' random bytes, the vectors' cases, and the requests as maps.
+//! Helpers of the scripted conversations (`tests/api/flows.rs`, `tests/api/every_flow.rs`): an
+//! RNG that plays back the vectors' random bytes, the vectors' cases, and the requests as maps.
 // Each test binary uses a different part; test code may `unwrap`, index and panic, and std
 // paths are the natural ones here.
 #![allow(
