@@ -1,32 +1,36 @@
 //! Every shared test vector, checked step by step.
 //!
 //! Reads every `*.json` file of the `cognito-srp-test-vectors` format in `tests/data/`, or in
-//! the folder named by the environment variable `COGNITO_SRP_VECTORS`, dispatches on each
-//! file's `kind`, and checks every intermediate of every case (A, x, u, S, HKDF key,
-//! signature, `SECRET_HASH`, `TIMESTAMP`, and the whole `ChallengeResponses`). A mismatch names the
-//! step and the case id; all mismatches are listed before the run fails. Nothing depends on
-//! case ids, counts or order.
+//! the folder named by the environment variable `COGNITO_SRP_VECTORS`, and checks every
+//! intermediate of every case (A, x, u, S, HKDF key, signature, `SECRET_HASH`, `TIMESTAMP`, and
+//! the whole `ChallengeResponses`). One test per kind (`kind::srp_a`, `kind::password_claim`,
+//! `kind::device_claim`, `kind::device_verifier`, `kind::secret_hash`, `kind::timestamp`,
+//! `kind::divergences`) takes the files whose `kind` field names it, whatever their names; the
+//! test `files` checks that every file reads. A mismatch names the case id and the step; all
+//! mismatches of a kind are listed before its test fails. Nothing depends on case ids, counts
+//! or order.
 //!
-//! This target has its own `main` (`harness = false`) so that the per-kind counts are always
-//! printed: `cargo test --test vectors`.
+//! The counts per kind: `cargo test --test vectors -- --show-output`.
 
-// A test harness without libtest: a malformed vector file may panic (it is a test failure),
-// and std paths are the natural ones here.
+// A malformed vector file may panic (it is a test failure), std paths are the natural ones
+// here, and tests divide public values only.
 #![allow(
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
     clippy::std_instead_of_core,
-    clippy::std_instead_of_alloc
+    clippy::std_instead_of_alloc,
+    clippy::integer_division_remainder_used
 )]
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use cognito_srp_auth::hazmat::{self, Trace, to_java_bytes_vartime};
+use cognito_srp_auth::hazmat::{self, Trace};
+use cognito_srp_auth::to_java_bytes_vartime;
 use cognito_srp_auth::{
     ClientSecret, DevicePasswordVerifierChallenge, Error, Password, PasswordVerifierChallenge,
     RememberedDevice, Timestamp, UserPoolClient, group, pool_name, secret_hash,
@@ -110,7 +114,7 @@ fn check_constants(r: &mut Report, file: &str, doc: &Value) {
         file,
         "constants.N",
         s(c, &["N"]).to_owned(),
-        hazmat::to_minimal_hex_vartime(&group::modulus_bytes()),
+        cognito_srp_auth::to_minimal_hex_vartime(&group::modulus_bytes()),
     );
     r.check(
         file,
@@ -122,7 +126,7 @@ fn check_constants(r: &mut Report, file: &str, doc: &Value) {
         file,
         "constants.k",
         s(c, &["k"]).to_owned(),
-        hazmat::to_minimal_hex_vartime(&group::multiplier_bytes()),
+        cognito_srp_auth::to_minimal_hex_vartime(&group::multiplier_bytes()),
     );
     if let Some(info) = c.get("hkdf_info_hex").and_then(Value::as_str) {
         r.check(
@@ -241,10 +245,20 @@ fn check_intermediates(r: &mut Report, id: &str, t: &Trace, reference: &Value) {
         r.check(id, "salt_padded", hex(t.salt_padded()), v.to_owned());
     }
     if let Some(v) = field("x") {
-        r.check(id, "x", hazmat::to_minimal_hex_vartime(t.x()), v.to_owned());
+        r.check(
+            id,
+            "x",
+            cognito_srp_auth::to_minimal_hex_vartime(t.x()),
+            v.to_owned(),
+        );
     }
     if let Some(v) = field("u") {
-        r.check(id, "u", hazmat::to_minimal_hex_vartime(t.u()), v.to_owned());
+        r.check(
+            id,
+            "u",
+            cognito_srp_auth::to_minimal_hex_vartime(t.u()),
+            v.to_owned(),
+        );
     }
     if let Some(v) = field("u_padded") {
         r.check(id, "u_padded", hex(t.u_padded()), v.to_owned());
@@ -429,7 +443,7 @@ fn device_verifier_case(r: &mut Report, case: &Value) {
     r.check(
         id,
         "x",
-        hazmat::to_minimal_hex_vartime(trace.x()),
+        cognito_srp_auth::to_minimal_hex_vartime(trace.x()),
         s(inter, &["x"]).to_owned(),
     );
     r.check(
@@ -725,6 +739,15 @@ fn divergence_case(
     true
 }
 
+/// The folder of vector files, read once for all the tests of this binary.
+struct Folder {
+    dir: PathBuf,
+    /// Named by `COGNITO_SRP_VECTORS` (not the crate's own `tests/data/`).
+    from_env: bool,
+    /// Every `*.json` file, sorted by name: its document, or why it could not be read.
+    files: Vec<(String, Result<Value, String>)>,
+}
+
 fn vectors_dir() -> (PathBuf, bool) {
     match std::env::var_os("COGNITO_SRP_VECTORS") {
         Some(dir) => (PathBuf::from(dir), true),
@@ -735,104 +758,92 @@ fn vectors_dir() -> (PathBuf, bool) {
     }
 }
 
-fn main() -> ExitCode {
+static FOLDER: LazyLock<Result<Folder, String>> = LazyLock::new(|| {
     let (dir, from_env) = vectors_dir();
-    println!("test vectors from {}", dir.display());
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect(),
-        Err(e) => {
-            eprintln!("cannot read {}: {e}", dir.display());
-            return ExitCode::FAILURE;
-        }
-    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
-    let mut r = Report::default();
-    let mut decisions: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    for path in &files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let doc: Value = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-        {
-            Ok(doc) => doc,
-            Err(e) => {
-                r.fail(&name, "read", e);
-                continue;
-            }
-        };
-        if doc["format"] != "cognito-srp-test-vectors" {
-            continue;
-        }
-        check_constants(&mut r, &name, &doc);
-        let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
-        let cases = doc["cases"].as_array().cloned().unwrap_or_default();
-        for case in &cases {
-            let handler: Option<fn(&mut Report, &Value)> = match kind.as_str() {
-                "srp_a" => Some(srp_a_case),
-                "password_claim" => Some(password_claim_case),
-                "secret_hash" => Some(secret_hash_case),
-                "timestamp" => Some(timestamp_case),
-                "device_verifier" => Some(device_verifier_case),
-                "device_claim" => Some(device_claim_case),
-                _ => None,
-            };
-            let checked = match handler {
-                Some(check) => {
-                    check(&mut r, case);
-                    true
-                }
-                None if kind == "divergences" => divergence_case(&mut r, case, &mut decisions),
-                None => false,
-            };
-            let kind_name = if kind == "divergences" {
-                format!("divergences/{}", s(case, &["kind"]))
-            } else {
-                kind.clone()
-            };
-            *(if checked {
-                r.cases.entry(kind_name)
-            } else {
-                skipped.entry(kind_name)
-            })
-            .or_default() += 1;
-        }
+    let files = files
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let doc = std::fs::read_to_string(path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()));
+            (name, doc)
+        })
+        .collect();
+    Ok(Folder {
+        dir,
+        from_env,
+        files,
+    })
+});
+
+fn folder() -> &'static Folder {
+    match &*FOLDER {
+        Ok(folder) => folder,
+        Err(e) => panic!("{e}"),
     }
+}
+
+/// The readable vector documents (format `cognito-srp-test-vectors`) of the folder, with their
+/// file names.
+fn documents() -> impl Iterator<Item = (&'static str, &'static Value)> {
+    folder()
+        .files
+        .iter()
+        .filter_map(|(name, doc)| Some((name.as_str(), doc.as_ref().ok()?)))
+        .filter(|(_, doc)| doc["format"] == "cognito-srp-test-vectors")
+}
+
+/// The documents of one `kind` (the file's `kind` field, whatever the file's name).
+fn documents_of(kind: &str) -> impl Iterator<Item = (&'static str, &'static Value)> {
+    documents().filter(move |(_, doc)| doc["kind"].as_str().unwrap_or_default() == kind)
+}
+
+fn cases(doc: &Value) -> Vec<Value> {
+    doc["cases"].as_array().cloned().unwrap_or_default()
+}
+
+/// The inner kinds of `divergences.json` that [`divergence_case`] checks.
+const DIVERGENCE_KINDS: [&str; 2] = ["password_claim", "device_claim"];
+
+/// Print the counts, check that the crate's own folder has a case of each `required` kind, and
+/// fail with every mismatch (each names its case id and step).
+fn finish(
+    mut r: Report,
+    skipped: &BTreeMap<String, usize>,
+    decisions: &BTreeMap<&'static str, usize>,
+    required: &[&str],
+) {
+    let folder = folder();
+    println!("test vectors from {}", folder.dir.display());
     for (kind, n) in &r.cases {
         println!("  {kind:<28} {n:>4} cases checked");
     }
-    for (kind, n) in &skipped {
+    for (kind, n) in skipped {
         println!("  {kind:<28} {n:>4} cases not checked by this crate yet");
     }
-    for (decision, n) in &decisions {
+    for (decision, n) in decisions {
         println!("  section 18: {decision} ({n})");
     }
+    if r.cases.is_empty() && skipped.is_empty() {
+        println!("  no case of this kind in this folder");
+    }
     // The crate's own folder must exercise every kind this crate implements.
-    if !from_env {
-        for kind in [
-            "srp_a",
-            "password_claim",
-            "secret_hash",
-            "timestamp",
-            "divergences/password_claim",
-        ] {
-            if !r.cases.contains_key(kind) {
+    if !folder.from_env {
+        for kind in required {
+            if !r.cases.contains_key(*kind) {
                 r.fail(kind, "coverage", "no case of this kind in tests/data");
             }
         }
-    }
-    if r.cases.is_empty() {
-        r.fail(
-            &dir.display().to_string(),
-            "coverage",
-            "no vector file found",
-        );
     }
     for failure in &r.failures {
         println!("FAIL {failure}");
@@ -849,9 +860,145 @@ fn main() -> ExitCode {
         total.saturating_sub(failed_cases.len()),
         failed_cases.len()
     );
-    if r.failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    assert!(
+        r.failures.is_empty(),
+        "mismatches: {} in {} cases\n{}",
+        r.failures.len(),
+        failed_cases.len(),
+        r.failures.join("\n")
+    );
+}
+
+/// Every case of every file of `kind`, each checked by `check`.
+fn check_kind(kind: &str, check: fn(&mut Report, &Value), required: &[&str]) {
+    let mut r = Report::default();
+    for (name, doc) in documents_of(kind) {
+        check_constants(&mut r, name, doc);
+        for case in &cases(doc) {
+            check(&mut r, case);
+            *r.cases.entry(kind.to_owned()).or_default() += 1;
+        }
     }
+    finish(r, &BTreeMap::new(), &BTreeMap::new(), required);
+}
+
+/// One test per kind of vector file. A kind with no file in the folder passes with no case
+/// checked, except in the crate's own `tests/data/`, which must hold the kinds marked required.
+mod kind {
+    use super::*;
+
+    #[test]
+    fn srp_a() {
+        check_kind("srp_a", srp_a_case, &["srp_a"]);
+    }
+
+    #[test]
+    fn password_claim() {
+        check_kind("password_claim", password_claim_case, &["password_claim"]);
+    }
+
+    #[test]
+    fn secret_hash() {
+        check_kind("secret_hash", secret_hash_case, &["secret_hash"]);
+    }
+
+    #[test]
+    fn timestamp() {
+        check_kind("timestamp", timestamp_case, &["timestamp"]);
+    }
+
+    #[test]
+    fn device_verifier() {
+        check_kind("device_verifier", device_verifier_case, &[]);
+    }
+
+    #[test]
+    fn device_claim() {
+        check_kind("device_claim", device_claim_case, &[]);
+    }
+
+    /// The section 18 decisions, on every case of `divergences` whose `kind` this crate
+    /// implements (the others are counted as not checked).
+    #[test]
+    fn divergences() {
+        let mut r = Report::default();
+        let mut decisions: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, doc) in documents_of("divergences") {
+            check_constants(&mut r, name, doc);
+            for case in &cases(doc) {
+                let checked = divergence_case(&mut r, case, &mut decisions);
+                let kind_name = format!("divergences/{}", s(case, &["kind"]));
+                *(if checked {
+                    r.cases.entry(kind_name)
+                } else {
+                    skipped.entry(kind_name)
+                })
+                .or_default() += 1;
+            }
+        }
+        finish(r, &skipped, &decisions, &["divergences/password_claim"]);
+    }
+}
+
+/// The folder itself: every `*.json` file reads as JSON, and at least one case of a kind this
+/// crate checks is found. Files of other kinds are listed as not checked.
+#[test]
+fn files() {
+    // The kinds that the tests of `kind` check (of `divergences`, the inner kinds in
+    // `DIVERGENCE_KINDS`).
+    const CHECKED: [&str; 6] = [
+        "srp_a",
+        "password_claim",
+        "secret_hash",
+        "timestamp",
+        "device_verifier",
+        "device_claim",
+    ];
+    let folder = folder();
+    let mut r = Report::default();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, doc) in &folder.files {
+        if let Err(e) = doc {
+            r.fail(name, "read", e);
+        }
+    }
+    for (_, doc) in documents() {
+        let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
+        for case in &cases(doc) {
+            let (kind_name, checked) = if kind == "divergences" {
+                let inner = s(case, &["kind"]);
+                (
+                    format!("divergences/{inner}"),
+                    DIVERGENCE_KINDS.contains(&inner),
+                )
+            } else {
+                (kind.clone(), CHECKED.contains(&kind.as_str()))
+            };
+            *(if checked {
+                r.cases.entry(kind_name)
+            } else {
+                skipped.entry(kind_name)
+            })
+            .or_default() += 1;
+        }
+    }
+    if r.cases.is_empty() {
+        r.fail(
+            &folder.dir.display().to_string(),
+            "coverage",
+            "no vector file found",
+        );
+    }
+    println!("test vectors from {}", folder.dir.display());
+    for (kind, n) in &r.cases {
+        println!("  {kind:<28} {n:>4} cases found");
+    }
+    for (kind, n) in &skipped {
+        println!("  {kind:<28} {n:>4} cases not checked by this crate yet");
+    }
+    for failure in &r.failures {
+        println!("FAIL {failure}");
+    }
+    assert!(r.failures.is_empty(), "{}", r.failures.join("\n"));
 }

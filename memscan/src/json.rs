@@ -1,5 +1,5 @@
-//! The caller's side of `UserPool::handle_json`, as `tests/server_json.rs` writes it: a typed
-//! `Request` as the JSON body an SDK sends, and the pool's JSON answer read back as an SDK
+//! The caller's side of `UserPool::handle_json`, as `tests/api/server_json.rs` writes it: a
+//! typed `Request` as the JSON body an SDK sends, and the pool's JSON answer read back as an SDK
 //! reads it. Every function here runs disarmed: the bodies and parsed values are the harness's
 //! (the caller's) copies, and the secrets in them (a password, `SECRET_HASH`, tokens) are
 //! freed unscanned; the buffer handed to the pool and the answer's body are wiped by the

@@ -1763,10 +1763,10 @@ fn json_password() -> Result<(), String> {
 
 /// r. A whole SRP sign-in through `UserPool::handle_json`: a `SignIn` with a client secret,
 /// by the alias, each request written as the JSON body an SDK sends and each answer read back
-/// as an SDK reads it (as `tests/server_json.rs` does): `USER_SRP_AUTH`, `PASSWORD_VERIFIER` (the
-/// claim's secrets registered as the transport sees its challenge), tokens (registered as the
-/// pool draws them) and a new device. The request bodies and the answers' bodies are wiped by
-/// the harness.
+/// as an SDK reads it (as `tests/api/server_json.rs` does): `USER_SRP_AUTH`,
+/// `PASSWORD_VERIFIER` (the claim's secrets registered as the transport sees its challenge),
+/// tokens (registered as the pool draws them) and a new device. The request bodies and the
+/// answers' bodies are wiped by the harness.
 fn json_sign_in() -> Result<(), String> {
     let client_rng = Recorder::new(Role::Client, 0x5eed_0c01);
     let pool_rng = Recorder::new(Role::Server, 0x5eed_0c02);

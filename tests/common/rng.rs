@@ -1,5 +1,10 @@
 //! Test RNGs: one that always fails, one that returns a single byte value forever.
-#![allow(dead_code, unreachable_pub, clippy::std_instead_of_core)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc
+)]
 
 use std::convert::Infallible;
 use std::fmt;

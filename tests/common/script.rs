@@ -1,7 +1,17 @@
-//! Helpers of the scripted conversations (`tests/flows.rs`, `tests/every_flow.rs`): an RNG that
-//! plays back the vectors' random bytes, the vectors' cases, and the requests as maps.
-// Each test binary uses a different part; test code may `unwrap` and index.
-#![allow(dead_code, unreachable_pub)]
+//! Helpers of the scripted conversations (`tests/api/flows.rs`, `tests/api/every_flow.rs`): an
+//! RNG that plays back the vectors' random bytes, the vectors' cases, and the requests as maps.
+// Each test binary uses a different part; test code may `unwrap`, index and panic, and std
+// paths are the natural ones here.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::panic_in_result_fn,
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc
+)]
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;

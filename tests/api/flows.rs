@@ -13,17 +13,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/oracle.rs"]
-mod oracle;
-
-#[path = "common/script.rs"]
-mod script;
-
-use data::text;
-use script::*;
-
 use std::collections::BTreeMap;
 
 use cognito_srp_auth::{
@@ -31,6 +20,10 @@ use cognito_srp_auth::{
     NewDeviceMetadata, Password, Question, RememberedDevice, Request, ServerAnswer,
     ServiceErrorKind, SignIn, Step, UserContextData, UserPoolClient,
 };
+
+use crate::data::text;
+use crate::oracle;
+use crate::script::*;
 
 #[test]
 fn plain_user_srp() {

@@ -3,17 +3,13 @@
 
 #![allow(clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/oracle.rs"]
-mod oracle;
-
-use data::{load, text};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use num_bigint::BigUint;
 use serde_json::Value;
+
+use crate::data::{load, text};
+use crate::oracle;
 
 fn hex_int(text: &str) -> BigUint {
     oracle::from_hex(text).unwrap_or_else(|| panic!("not hex: {text}"))

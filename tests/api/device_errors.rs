@@ -9,15 +9,13 @@
 
 use std::collections::HashMap;
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::{ConstantRng, FailingRng};
-
 use chrono::DateTime;
 use cognito_srp_auth::{
     DevicePasswordVerifierChallenge, Error, Password, RememberedDevice, Timestamp, UserPoolClient,
     hazmat,
 };
+
+use crate::rng::{ConstantRng, FailingRng};
 
 const KEY: &str = "us-east-1_8d2b6f2a-1c3e-4f5a-9b7c-0d1e2f3a4b5c";
 const GROUP: &str = "-Dj5Xa1bC";

@@ -12,9 +12,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -31,6 +28,8 @@ use cognito_srp_auth::{
 use num_bigint::BigUint;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+use crate::oracle;
 
 const POOL: &str = "eu-west-1_Harden1";
 const CLIENT_ID: &str = "hardening-client";

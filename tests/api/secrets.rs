@@ -83,9 +83,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::fmt;
@@ -108,6 +105,8 @@ use num_bigint::BigUint;
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 use zeroize::{Zeroize as _, ZeroizeOnDrop, Zeroizing};
+
+use crate::oracle;
 
 // Secret texts: distinctive, and made of characters `Debug` prints verbatim (checked in
 // `secret_texts_print_verbatim_when_leaked`), so a leak cannot hide behind escaping.

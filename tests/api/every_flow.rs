@@ -15,16 +15,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/oracle.rs"]
-mod oracle;
-#[path = "common/script.rs"]
-mod script;
-
-use data::text;
-use script::*;
-
 use std::collections::BTreeMap;
 
 use cognito_srp_auth::rand_core::TryCryptoRng;
@@ -34,6 +24,10 @@ use cognito_srp_auth::{
     ServiceErrorKind, SignIn, Step, UserPoolClient,
 };
 use serde_json::Value;
+
+use crate::data::text;
+use crate::oracle;
+use crate::script::*;
 
 const POOL: &str = "eu-west-1_EveryFlow";
 const TYPED: &str = "carol@example.com";

@@ -13,15 +13,13 @@
 
 use std::collections::HashMap;
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::{ConstantRng, FailingRng};
-
 use cognito_srp_auth::hazmat::{self, Trace};
 use cognito_srp_auth::{
     ClientSecret, EphemeralKey, Error, Password, PasswordVerifierChallenge, Timestamp,
     UserPoolClient, group, param, pool_name,
 };
+
+use crate::rng::{ConstantRng, FailingRng};
 
 const SALT: &str = "8ce8291892390f6b53a245933faf6164";
 const SRP_B: &str = "9888c02422f3a7c1";

@@ -12,9 +12,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use std::collections::HashMap;
 
 use base64::Engine as _;
@@ -26,6 +23,8 @@ use cognito_srp_auth::{
 use hmac::{KeyInit, Mac};
 use num_bigint::BigUint;
 use proptest::prelude::*;
+
+use crate::oracle;
 
 /// What the simulated server computes for one device sign-in.
 struct Server {

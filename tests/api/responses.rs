@@ -8,15 +8,14 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use std::collections::{BTreeMap, HashMap};
 
 use cognito_srp_auth::{
     AuthParameters, ChallengeResponses, ClientSecret, CodeChallenge, FirstFactor, Password,
     Responder, UserPoolClient, hazmat,
 };
+
+use crate::oracle;
 
 const CLIENT_ID: &str = "123abd";
 const SECRET: &str = "clientSecret";

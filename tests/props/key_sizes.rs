@@ -11,9 +11,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
@@ -27,6 +24,8 @@ use cognito_srp_auth::{
 };
 use num_bigint::BigUint;
 use proptest::prelude::*;
+
+use crate::oracle;
 
 const POOL: &str = "us-east-1_KeySizes";
 /// The pool name: the SRP realm of users.

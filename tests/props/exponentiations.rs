@@ -10,12 +10,11 @@
 #![cfg(feature = "hazmat")]
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-
 use cognito_srp_auth::hazmat;
 use num_bigint::BigUint;
 use proptest::prelude::*;
+
+use crate::oracle;
 
 /// Big-endian bytes of `n`, left-padded to `L` bytes.
 fn padded<const L: usize>(n: &BigUint) -> [u8; L] {

@@ -10,11 +10,6 @@
     clippy::std_instead_of_alloc
 )]
 
-#[path = "common/oracle.rs"]
-mod oracle;
-#[path = "common/rng.rs"]
-mod rng;
-
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -31,7 +26,10 @@ use cognito_srp_auth::{
 use num_bigint::BigUint;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rng::ConstantRng;
+
+use crate::oracle;
+use crate::rng;
+use crate::rng::ConstantRng;
 
 const POOL: &str = "eu-west-1_Server1";
 const USER: &str = "5b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3";
