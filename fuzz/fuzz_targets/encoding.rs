@@ -4,7 +4,7 @@
 
 use arbitrary::Arbitrary;
 use chrono::DateTime;
-use cognito_srp_auth::{ClientSecret, RememberedDevice, Timestamp, hazmat, secret_hash};
+use cognito_srp_auth::{ClientSecret, RememberedDevice, Timestamp, secret_hash};
 use cognito_srp_auth_fuzz::hex_bytes;
 use libfuzzer_sys::fuzz_target;
 
