@@ -601,7 +601,7 @@ fn device_claim_case(r: &mut Report, case: &Value) {
     );
 }
 
-/// The section 18 decisions, tested on `divergences.json`: classified by content, not by id.
+/// The crate's decisions where the reference clients disagree, tested on `divergences.json`: classified by content, not by id.
 fn divergence_case(
     r: &mut Report,
     case: &Value,
@@ -832,7 +832,7 @@ fn finish(
         println!("  {kind:<28} {n:>4} cases not checked by this crate yet");
     }
     for (decision, n) in decisions {
-        println!("  section 18: {decision} ({n})");
+        println!("  decision: {decision} ({n})");
     }
     if r.cases.is_empty() && skipped.is_empty() {
         println!("  no case of this kind in this folder");
@@ -917,7 +917,7 @@ mod kind {
         check_kind("device_claim", device_claim_case, &[]);
     }
 
-    /// The section 18 decisions, on every case of `divergences` whose `kind` this crate
+    /// The crate's decisions where the reference clients disagree, on every case of `divergences` whose `kind` this crate
     /// implements (the others are counted as not checked).
     #[test]
     fn divergences() {

@@ -1,5 +1,5 @@
-//! One test per `Error` variant, each asserting the exact value (STYLE.md sections 5 and 9),
-//! and checks that neither errors nor secret-bearing types print secrets or parameter values.
+//! One test per `Error` variant, each asserting the exact value, and checks that neither
+//! errors nor secret-bearing types print secrets or parameter values.
 #![cfg(feature = "hazmat")]
 // Test code: `expect`/`unwrap`/indexing on values the test itself built are assertions, and
 // std paths are the natural ones here.

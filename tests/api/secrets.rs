@@ -1,7 +1,7 @@
 #![cfg(all(feature = "hazmat", feature = "server"))]
-//! Issue "Hardening", item 5: every public type that holds (or derives from) a secret prints
-//! no secret in `Debug`, and the wiping contract holds, tested soundly: through
-//! `zeroize`'s traits, the type system and observable behaviour, with no `unsafe` at all.
+//! Every public type that holds (or derives from) a secret prints no secret in `Debug`, and
+//! the wiping contract holds, tested soundly: through `zeroize`'s traits, the type system and
+//! observable behaviour, with no `unsafe` at all.
 //!
 //! # What is proven
 //!
@@ -45,8 +45,8 @@
 //! crate): `memscan/` (its own crate, run by `.ci/run`) does exactly that, for every public
 //! operation, client and server, and finds no secret in any freed block; this file proves the
 //! contract and the reviewable structure. Copies the compiler makes on the stack or in
-//! registers, and the SHA-256/HMAC/HKDF states, are outside the contract (README, Security,
-//! "Wiping"). Reusing a `hazmat::Trace` wipes its previous secret contents before it writes
+//! registers, and the SHA-256/HMAC/HKDF states, are outside the contract (README, Security).
+//! Reusing a `hazmat::Trace` wipes its previous secret contents before it writes
 //! new ones.
 //!
 //! # Types that hold a secret but are not `ZeroizeOnDrop` (read from `src/`)
@@ -1204,13 +1204,9 @@ fn answer_wipes_its_secret_strings_on_drop() {
     );
 }
 
-/// `DeviceSecretVerifierConfig` (src/device.rs) derives `Debug` and `Clone` over plain
-/// `String`s, so `{:?}` of it, and of the `DeviceToConfirm`, `SignedIn` and `Step::Done`
-/// that carry it, prints `PasswordVerifier` = `b64(enc(g^x))` of the device. The README
-/// (Security) lists `g^x` among the secret values, and the server side treats `v` as secret
-/// (wiped, never printed). With a 320-bit random device password `v` gives no practical
-/// offline attack, and it must be sent in `ConfirmDevice`, so this is a low-severity policy
-/// inconsistency rather than a key leak.
+/// `DeviceSecretVerifierConfig` holds `PasswordVerifier` = `b64(enc(g^x))` of the device,
+/// which the README (Security) lists among the secret values: its `Debug` (and so that of
+/// the `DeviceToConfirm`, `SignedIn` and `Step::Done` that carry it) must not print it.
 #[test]
 fn device_secret_verifier_config_debug_hides_the_verifier() {
     let (_device, config) = RememberedDevice::register(

@@ -1,5 +1,5 @@
 //! The differential oracle: a straightforward, variable-time reimplementation of the Cognito
-//! user SRP password claim (spec sections 1-9) on `num-bigint`, the engine of the existing
+//! user SRP password claim (the formulas of `src/srp.rs`'s module docs) on `num-bigint`, the engine of the existing
 //! Rust Cognito crates. It shares no code with the crate under test.
 //!
 //! It is also the performance baseline of `benches/srp.rs`.

@@ -1,4 +1,4 @@
-//! Property tests (STYLE.md section 9).
+//! Property tests of the client side.
 //!
 //! - differential: `to_java_bytes_vartime` and `to_minimal_hex_vartime` against `num-bigint`, `SRP_A` against
 //!   `BigUint::modpow`, and the whole `PASSWORD_CLAIM_SIGNATURE` against an independent
@@ -223,7 +223,7 @@ fn allowed_outcomes(map: &HashMap<String, String>) -> Vec<Result<(), Error>> {
     outcomes
 }
 
-/// Every intermediate of a claim, computed with `num-bigint` from the spec's formulas.
+/// Every intermediate of a claim, computed with `num-bigint` from the protocol's formulas.
 struct OracleClaim {
     srp_a: String,
     u: Vec<u8>,
@@ -514,7 +514,7 @@ fn expected_keys(with_secret: bool) -> BTreeSet<&'static str> {
 
 #[test]
 fn java_bytes_of_zero_is_one_zero_byte() {
-    // Java's `BigInteger.ZERO.toByteArray()` is `[0]` (spec section 2.1). num-bigint agrees
+    // Java's `BigInteger.ZERO.toByteArray()` is `[0]`. num-bigint agrees
     // (`BigInt::ZERO.to_signed_bytes_be() == [0]`), but pin the Java form explicitly rather
     // than rely on the oracle for it.
     assert_eq!(BigInt::from(0u8).to_signed_bytes_be(), [0u8]);
