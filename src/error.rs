@@ -148,7 +148,7 @@ impl ServiceErrorKind {
     /// with or without a namespace before a `#`.
     #[must_use]
     pub fn from_code(code: &str) -> Self {
-        let name = code.rsplit('#').next().unwrap_or(code);
+        let name = code.rsplit_once('#').map_or(code, |(_, name)| name);
         match name {
             "NotAuthorizedException" => Self::NotAuthorized,
             "UserNotFoundException" => Self::UserNotFound,

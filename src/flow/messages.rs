@@ -342,7 +342,10 @@ impl ServiceError {
 /// `NotAuthorizedException: Incorrect username or password.` (the code without a namespace).
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = self.code.rsplit('#').next().unwrap_or(&self.code);
+        let code = self
+            .code
+            .rsplit_once('#')
+            .map_or(self.code.as_str(), |(_, name)| name);
         write!(f, "{code}: {}", self.message)
     }
 }
