@@ -338,6 +338,23 @@ pub(crate) fn u3072_from_be_array<const L: usize>(bytes: &[u8; L]) -> U3072 {
     U3072::from_be_slice(buf.as_ref())
 }
 
+/// A secret's big-endian bytes, of any length, as a 3072-bit integer, with whether every byte
+/// above the low 384 is zero (the verdict, for the caller to declassify). Constant time in the
+/// bytes; only their count is used for a branch or a bound.
+#[cfg(feature = "server")]
+pub(crate) fn u3072_from_wide_be_secret(bytes: &[u8]) -> (Zeroizing<U3072>, Choice) {
+    let (high, low) = bytes.split_at(bytes.len().saturating_sub(384));
+    let mut fits = Choice::from(1u8);
+    for b in high {
+        fits &= b.ct_eq(&0);
+    }
+    let mut buf = Zeroizing::new([0u8; 384]);
+    for (dst, src) in buf.iter_mut().rev().zip(low.iter().rev()) {
+        *dst = *src;
+    }
+    (Zeroizing::new(U3072::from_be_slice(buf.as_ref())), fits)
+}
+
 /// Left-pad big-endian bytes (at most 384 of them) to a 3072-bit integer.
 pub(crate) fn u3072_from_be_slice(bytes: &[u8]) -> Option<U3072> {
     let offset = 384usize.checked_sub(bytes.len())?;

@@ -17,7 +17,7 @@ use crate::declassify::{declassify, verdict};
 use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{
     base64_encode, decode_base64_secret, decode_base64_vartime, to_java_bytes_secret,
-    to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice,
+    to_java_bytes_vartime, to_minimal_hex_vartime, u3072_from_be_slice, u3072_from_wide_be_secret,
 };
 use crate::ephemeral::EPHEMERAL_BYTES;
 use crate::error::{Error, Result};
@@ -217,19 +217,13 @@ impl DeviceVerifier {
         const MAX_DECODED: usize = 768;
         let mut buf = Zeroizing::new([0u8; MAX_DECODED]);
         let (decoded, mut valid) = decode_base64_secret(text, buf.as_mut()).ok_or(bad_v)?;
-        let len = decoded.len();
         // enc(v) is non-negative (sign bit of its first byte clear), and every byte above the
         // low 384 is zero: all checked without a branch on the bytes.
-        let split = len.saturating_sub(384);
-        let (high, low) = decoded.split_at(split);
         valid &= decoded
             .first()
             .map_or(subtle::Choice::from(0), |b| (b >> 7).ct_eq(&0));
-        for b in high {
-            valid &= b.ct_eq(&0);
-        }
-        let v = Zeroizing::new(u3072_from_be_slice(low).ok_or(bad_v)?);
-        valid &= verifier_in_range(&v);
+        let (v, fits) = u3072_from_wide_be_secret(decoded);
+        valid &= fits & verifier_in_range(&v);
         // Declassified: whether the verifier is acceptable.
         if !verdict(valid) {
             return Err(bad_v);
@@ -493,10 +487,11 @@ pub(crate) fn server_srp_from_parts(
     srp_a: &str,
     secret_block: &[u8],
 ) -> Result<ServerSrp> {
-    let magnitude = crate::encoding::trim_leading_zeros_vartime(v_be);
-    let v = Zeroizing::new(
-        u3072_from_be_slice(magnitude).ok_or(Error::MalformedParameter { name: "v" })?,
-    );
+    // `v` is a secret: read in constant time, only whether it fits is declassified.
+    let (v, fits) = u3072_from_wide_be_secret(v_be);
+    if !verdict(fits) {
+        return Err(Error::MalformedParameter { name: "v" });
+    }
     let stored = StoredVerifier::from_parts(realm, identity, salt_enc.to_vec(), &v);
     if b_be.len() > 128 {
         return Err(Error::IllegalEphemeral);
