@@ -243,6 +243,19 @@ mod tests {
         }
     }
 
+    /// The extreme instants are formatted without overflow (the years as signed numbers).
+    #[test]
+    fn extreme_instants() {
+        assert_eq!(
+            Timestamp::from_unix_seconds(i64::MAX).as_str(),
+            "Sun Dec 4 15:30:07 UTC 292277026596"
+        );
+        assert_eq!(
+            Timestamp::from_unix_seconds(i64::MIN).as_str(),
+            "Sun Jan 27 08:29:52 UTC -292277022657"
+        );
+    }
+
     /// Every day from 1600 to 2400, at a time that moves through the day: the writer agrees
     /// with chrono's formatting, and (feature `server`) the reader gives the instant back.
     #[test]
