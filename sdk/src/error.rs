@@ -89,7 +89,12 @@ impl Error {
         };
         let credentials =
             has_source::<aws_credential_types::provider::error::CredentialsError>(&err);
-        let boxed: BoxError = Box::new(err);
+        // Only the cause is kept: a response error also holds the raw response, whose body
+        // (read whole by the SDK) may carry tokens and sessions, and whose `Debug` prints it.
+        let boxed: BoxError = match err.into_source() {
+            Ok(source) => source,
+            Err(err) => Box::from(err.to_string()),
+        };
         if timeout {
             Self::Timeout(boxed)
         } else if credentials {

@@ -410,6 +410,32 @@ async fn a_refused_refresh_says_why() {
     assert_eq!(service.message, "Refresh Token has expired");
 }
 
+/// An answer the SDK cannot parse is a transport error whose `Debug` and `Display` carry no
+/// byte of the body: the SDK keeps the whole body in its response error, tokens included.
+#[tokio::test]
+async fn an_unparsable_answer_prints_none_of_its_tokens() {
+    let (auth, _) = recorded(
+        &[(
+            200,
+            json!({ "AuthenticationResult": {
+                "AccessToken": 5,
+                "RefreshToken": "refresh-token-in-a-bad-body",
+                "IdToken": "id-token-in-a-bad-body",
+            }}),
+        )],
+        true,
+    );
+    let err = auth
+        .refresh_token_auth("erin-id", "refresh-1", None)
+        .await
+        .expect_err("unparsable");
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    for text in [format!("{err:?}"), format!("{err}")] {
+        assert!(!text.contains("in-a-bad-body"), "{text}");
+        assert!(!text.contains("AuthenticationResult"), "{text}");
+    }
+}
+
 #[derive(Debug)]
 struct NoCredentials;
 
