@@ -156,16 +156,23 @@ impl<T: Transport> Authenticator<T> {
             (ServerAnswer::Error { code, message }, _) => {
                 Err(Error::Refused(ServiceError::new(&code, &message)))
             }
-            (ServerAnswer::Authenticated { .. }, Some(set)) => Tokens::new(
-                set,
-                SystemTime::now(),
-                username.to_owned(),
-                device_key.map(str::to_owned),
-                Some(refresh_token),
-            ),
-            _ => Err(Error::MissingField {
-                name: "AuthenticationResult",
-            }),
+            (ServerAnswer::Authenticated { access_token, .. }, Some(set)) => {
+                // The reply's copy of the access token (the token set holds its own).
+                drop(access_token.map(Zeroizing::new));
+                Tokens::new(
+                    set,
+                    SystemTime::now(),
+                    username.to_owned(),
+                    device_key.map(str::to_owned),
+                    Some(refresh_token),
+                )
+            }
+            (other, _) => {
+                wipe_answer(other);
+                Err(Error::MissingField {
+                    name: "AuthenticationResult",
+                })
+            }
         }
     }
 
@@ -596,23 +603,24 @@ impl<T: Transport> Authenticator<T> {
                 _ => Err(Error::SignIn(cognito_srp_auth::Error::AnswerMismatch)),
             };
         }
-        let session = session.ok_or(Error::MissingField {
+        // Sessions are bearer values: each is wiped when it is dropped here.
+        let session = Zeroizing::new(session.ok_or(Error::MissingField {
             name: "MFA_SETUP Session",
-        })?;
+        })?);
         let (secret, session) = self.transport.associate_software_token(&session).await?;
+        let session = Zeroizing::new(session);
         let issuer = self.totp_issuer.as_deref().unwrap_or(self.client.pool_id());
         let setup = TotpSetup::new(secret, issuer, account);
         let answer = handler
             .answer(Prompt::TotpSetup(setup))
             .await
             .map_err(Error::Handler)?;
-        let code = match &answer {
-            Answer::Code(code) => Zeroizing::new(code.clone()),
-            _ => return Err(Error::SignIn(cognito_srp_auth::Error::AnswerMismatch)),
+        let Answer::Code(code) = &answer else {
+            return Err(Error::SignIn(cognito_srp_auth::Error::AnswerMismatch));
         };
         let session = self
             .transport
-            .verify_software_token(&session, &code, None)
+            .verify_software_token(&session, code, None)
             .await?;
         Ok(Answer::MfaSetupTotp { session })
     }
@@ -636,5 +644,14 @@ impl<T: Transport> Authenticator<T> {
         .await?;
         store.save(&new.device)?;
         Ok(())
+    }
+}
+
+/// Drop an answer no sign-in reads, wiping its bearer values (an access token, a session).
+fn wipe_answer(answer: ServerAnswer) {
+    match answer {
+        ServerAnswer::Authenticated { access_token, .. } => drop(access_token.map(Zeroizing::new)),
+        ServerAnswer::Challenge(challenge) => drop(challenge.session.map(Zeroizing::new)),
+        _ => {}
     }
 }

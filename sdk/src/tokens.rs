@@ -100,7 +100,8 @@ impl Tokens {
     /// Whether the access token expires within `margin` of `now` (refresh before then).
     #[must_use]
     pub fn expires_within(&self, margin: Duration, now: SystemTime) -> bool {
-        now + margin >= self.expires_at
+        // A `now + margin` beyond what `SystemTime` holds is past any expiry.
+        now.checked_add(margin).is_none_or(|t| t >= self.expires_at)
     }
 
     /// The internal user name (the `cognito:username` claim), not the alias typed: what

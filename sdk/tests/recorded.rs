@@ -347,6 +347,11 @@ async fn refresh_token_auth_sends_the_secret_hash_over_the_internal_name_and_the
         assert_eq!(tokens.username(), "erin-id");
         assert_eq!(tokens.device_key(), Some("us-east-1_dev1"));
         assert_eq!(tokens.expires_in(), Duration::from_secs(3600));
+        let at = tokens.expires_at();
+        assert!(!tokens.expires_within(Duration::from_secs(59), at - Duration::from_secs(60)));
+        assert!(tokens.expires_within(Duration::from_secs(60), at - Duration::from_secs(60)));
+        // A margin beyond what `SystemTime` holds is past any expiry, not an overflow panic.
+        assert!(tokens.expires_within(Duration::MAX, at - Duration::from_secs(3600)));
         let secret_hash =
             cognito_srp_auth::secret_hash("erin-id", CLIENT, &ClientSecret::from(SECRET));
         let mut body = json!({
