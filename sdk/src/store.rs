@@ -228,6 +228,12 @@ impl DeviceStore for FileDeviceStore {
     }
 
     fn save(&mut self, device: &RememberedDevice) -> Result<(), StoreError> {
+        /// Saves of this process take turns: two at once (two sign-ins) would share the
+        /// temporary file, and one could rename the other's half-written file into place.
+        static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = SAVING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let text = device.to_storage_string();
         let temporary = self.temporary_path();
         let _ = fs::remove_file(&temporary);

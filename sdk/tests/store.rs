@@ -447,3 +447,30 @@ fn default_memory_store_is_empty() {
     assert!(matches!(store.load(), Ok(None)));
     assert_eq!(format!("{store:?}"), "MemoryDeviceStore(<empty>)");
 }
+
+/// Saves from several threads of one process to one file take turns: every save succeeds,
+/// no temporary file is left, and the file holds a whole device.
+#[test]
+fn concurrent_saves_to_one_file_take_turns() {
+    let scratch = Scratch::new("concurrent_saves_to_one_file_take_turns");
+    let path = scratch.file("device");
+    std::thread::scope(|threads| {
+        for _ in 0..4 {
+            threads.spawn(|| {
+                let mut store = FileDeviceStore::new(&path);
+                for _ in 0..25 {
+                    store.save(&device()).expect("save");
+                }
+            });
+        }
+    });
+    assert_eq!(scratch.entries(), vec![String::from("device")]);
+    let loaded = FileDeviceStore::new(&path)
+        .load()
+        .expect("load")
+        .expect("a stored device");
+    assert_eq!(
+        loaded.to_storage_string().as_str(),
+        device().to_storage_string().as_str()
+    );
+}
