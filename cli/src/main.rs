@@ -295,10 +295,10 @@ async fn authenticator(pool: &PoolArgs) -> Result<Authenticator, Failure> {
         client = client.with_client_secret(ClientSecret::from(secret.as_str()));
     }
     let region = pool.region.clone().unwrap_or_else(|| {
-        pool.pool_id
-            .split('_')
-            .next()
-            .unwrap_or_default()
+        let pool_id = pool.pool_id.as_str();
+        pool_id
+            .split_once('_')
+            .map_or(pool_id, |(region, _)| region)
             .to_owned()
     });
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())

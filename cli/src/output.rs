@@ -33,10 +33,33 @@ pub(crate) fn print(tokens: &Tokens) -> std::io::Result<()> {
         username: tokens.username(),
         device_key: tokens.device_key(),
     };
-    let mut text = Zeroizing::new(Vec::with_capacity(8192));
-    serde_json::to_writer(&mut *text, &printed)?;
-    text.push(b'\n');
+    let text = json_wiped(&printed, b"\n")?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&text)?;
     stdout.flush()
+}
+
+/// `value` as JSON text followed by `end`, in a buffer allocated at its final size (so that no
+/// reallocation leaves an unwiped copy of a token behind) and wiped on drop.
+pub(crate) fn json_wiped<T: Serialize + ?Sized>(
+    value: &T,
+    end: &[u8],
+) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    /// A writer that only counts.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value)?;
+    let mut out = Zeroizing::new(Vec::with_capacity(count.0.saturating_add(end.len())));
+    serde_json::to_writer(&mut *out, value)?;
+    out.extend_from_slice(end);
+    Ok(out)
 }

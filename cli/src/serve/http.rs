@@ -186,7 +186,9 @@ async fn read_body(
     declared: Option<usize>,
 ) -> Result<Zeroizing<Vec<u8>>, BodyError> {
     let read = async {
-        let mut buf = Zeroizing::new(Vec::with_capacity(declared.unwrap_or(0).min(MAX_BODY)));
+        // The declared length is the client's word: at most 64 KiB is reserved before the
+        // bytes arrive (the buffer grows, wiped, from there).
+        let mut buf = Zeroizing::new(Vec::with_capacity(declared.unwrap_or(0).min(64 * 1024)));
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|_| BodyError::Broken)?;
             if let Ok(data) = frame.into_data() {

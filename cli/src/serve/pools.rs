@@ -81,7 +81,9 @@ impl Answer {
     /// A 200 answer of `value`, serialized into a buffer of its final size (wiped on drop);
     /// `value`'s strings are wiped.
     fn ok(mut value: Value) -> Self {
-        let body = to_json(&value);
+        // Serializing a `Value` to memory cannot fail; an empty body would be the answer if
+        // it did.
+        let body = crate::output::json_wiped(&value, b"").unwrap_or_default();
         wipe(&mut value);
         Self {
             status: 200,
@@ -108,27 +110,6 @@ fn error_type(body: &str) -> Option<String> {
         Value::String(kind) => Some(kind.clone()),
         _ => None,
     }
-}
-
-/// `value` as JSON text in a buffer allocated at its final size (so no unwiped copy is left
-/// by a reallocation), wiped on drop.
-fn to_json(value: &Value) -> Zeroizing<Vec<u8>> {
-    /// A writer that only counts.
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 = self.0.saturating_add(buf.len());
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    let mut out = Zeroizing::new(Vec::with_capacity(count.0));
-    let _ = serde_json::to_writer(&mut *out, value);
-    out
 }
 
 /// A lock, also after a thread panicked while holding it (nothing here panics; the data
@@ -730,10 +711,14 @@ mod tests {
 
     #[test]
     fn json_bodies_are_allocated_at_their_final_size() {
-        let body = to_json(&serde_json::json!({"a": ["b", 1, null], "c": {"d": "é\""}}));
+        let body = crate::output::json_wiped(
+            &serde_json::json!({"a": ["b", 1, null], "c": {"d": "é\""}}),
+            b"\n",
+        )
+        .expect("a Value serializes");
         assert_eq!(
             body.as_slice(),
-            r#"{"a":["b",1,null],"c":{"d":"é\""}}"#.as_bytes()
+            "{\"a\":[\"b\",1,null],\"c\":{\"d\":\"é\\\"\"}}\n".as_bytes()
         );
         assert_eq!(body.capacity(), body.len());
     }
