@@ -71,12 +71,18 @@ impl Terminal {
         Ok(match prompt {
             Prompt::Question(question) => self.question(question)?,
             Prompt::ChooseMfaSetup { options } => {
-                let choice = self.line(&format!("MFA to set up ({})", options.join(", ")))?;
+                let choice = self.line(&format!(
+                    "MFA to set up ({})",
+                    shown(&options.join(", ")).as_str()
+                ))?;
                 Answer::MfaType(choice.as_str().to_owned())
             }
             Prompt::TotpSetup(setup) => {
-                eprintln!("Add this key to your authenticator app: {}", setup.uri());
-                eprintln!("(or enter the secret by hand: {})", setup.secret());
+                eprintln!(
+                    "Add this key to your authenticator app: {}",
+                    *shown(setup.uri())
+                );
+                eprintln!("(or enter the secret by hand: {})", *shown(setup.secret()));
                 let code = self.line("First code from the authenticator")?;
                 Answer::Code(code.as_str().to_owned())
             }
@@ -99,14 +105,14 @@ impl Terminal {
                 ..
             } => {
                 let sent = destination
-                    .map(|d| format!(", sent to {d}"))
+                    .map(|d| format!(", sent to {}", shown(&d).as_str()))
                     .unwrap_or_default();
                 let code = self.line(&format!("{} code{sent}", challenge.wire_name()))?;
                 Answer::Code(code.as_str().to_owned())
             }
             Question::CustomChallenge { parameters } => {
                 for (name, value) in &parameters {
-                    eprintln!("{name}: {value}");
+                    eprintln!("{}: {}", shown(name).as_str(), shown(value).as_str());
                 }
                 let answer = self.line("Answer")?;
                 Answer::CustomAnswer(answer.as_str().to_owned())
@@ -119,8 +125,10 @@ impl Terminal {
                 let mut attributes = Vec::new();
                 for name in required_attributes {
                     if !user_attributes.contains_key(&name) {
-                        let value =
-                            self.line(&format!("Value of the required attribute {name}"))?;
+                        let value = self.line(&format!(
+                            "Value of the required attribute {}",
+                            shown(&name).as_str()
+                        ))?;
                         attributes.push((name, value.as_str().to_owned()));
                     }
                 }
@@ -130,7 +138,10 @@ impl Terminal {
                 }
             }
             Question::SelectMfaType { options } => {
-                let choice = self.line(&format!("MFA type ({})", options.join(", ")))?;
+                let choice = self.line(&format!(
+                    "MFA type ({})",
+                    shown(&options.join(", ")).as_str()
+                ))?;
                 Answer::MfaType(choice.as_str().to_owned())
             }
             Question::SelectChallenge { available } => {
@@ -154,5 +165,28 @@ impl cognito_srp_auth_sdk::Handler for Terminal {
     async fn answer(&mut self, prompt: Prompt) -> Result<Answer, BoxError> {
         // Reading the terminal blocks: fine for a command line that does nothing else.
         self.answer_now(prompt)
+    }
+}
+
+/// Server-supplied text as it may reach the terminal: control characters (escape sequences
+/// among them) become `\u{FFFD}`. Allocated once at its largest size (a replacement takes at
+/// most three bytes) and wiped on drop, as it may be a TOTP secret.
+fn shown(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len().saturating_mul(3)));
+    for c in text.chars() {
+        out.push(if c.is_control() { '\u{FFFD}' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_do_not_reach_the_terminal() {
+        let text = "a\u{1b}[2Jb\u{7}\u{9b}c é";
+        assert_eq!(
+            super::shown(text).as_str(),
+            "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD}c é"
+        );
     }
 }
