@@ -247,7 +247,7 @@ fn id_claims(attributes: &[(String, String)]) -> Vec<(String, Value)> {
 }
 
 /// `{"Name":…,"Value":…}` items, `sub` first.
-fn attributes_json(user: &UserRecord) -> Value {
+pub(super) fn attributes_json(user: &UserRecord) -> Value {
     let mut items = vec![json!({ "Name": "sub", "Value": user.sub })];
     items.extend(
         user.attributes

@@ -12,6 +12,7 @@ use cognito_srp_auth::DeviceSecretVerifierConfig;
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
+use super::admin::attributes_json;
 use super::api::{
     ApiError, Fields, constraint, invalid_parameter, missing, not_authorized, resource_not_found,
 };
@@ -204,11 +205,7 @@ impl Service {
         };
         let (pool, username) = self.authenticate(&token, now)?;
         let mut directory = lock(&pool.directory);
-        let device = user_of(&mut directory, &username)?
-            .devices
-            .iter_mut()
-            .find(|d| d.key == device_key)
-            .ok_or_else(no_device)?;
+        let device = device_of(user_of(&mut directory, &username)?, &device_key)?;
         if let Some(remembered) = remembered {
             device.remembered = remembered;
         }
@@ -221,11 +218,7 @@ impl Service {
         let (token, device_key) = Self::token_and_device(&mut f)?;
         let (pool, username) = self.authenticate(&token, now)?;
         let mut directory = lock(&pool.directory);
-        let device = user_of(&mut directory, &username)?
-            .devices
-            .iter()
-            .find(|d| d.key == device_key)
-            .ok_or_else(no_device)?;
+        let device = device_of(user_of(&mut directory, &username)?, &device_key)?;
         Ok(json!({ "Device": device_json(device) }))
     }
 
@@ -312,12 +305,14 @@ impl Service {
         let (pool, username) = self.authenticate(&token, now)?;
         let mut directory = lock(&pool.directory);
         let user = user_of(&mut directory, &username)?;
-        let mut attributes = vec![json!({ "Name": "sub", "Value": user.sub })];
-        attributes.extend(
-            user.attributes
-                .iter()
-                .map(|(name, value)| json!({ "Name": name, "Value": value })),
-        );
-        Ok(json!({ "Username": user.username, "UserAttributes": attributes }))
+        Ok(json!({ "Username": user.username, "UserAttributes": attributes_json(user) }))
     }
+}
+
+/// The user's device of `key`, or Cognito's refusal for a device it does not know.
+fn device_of<'u>(user: &'u mut UserRecord, key: &str) -> Result<&'u mut DeviceRecord, ApiError> {
+    user.devices
+        .iter_mut()
+        .find(|d| d.key == key)
+        .ok_or_else(no_device)
 }
