@@ -483,7 +483,7 @@ impl<'a, T: Transport> SignInBuilder<'a, T> {
         let set = set.ok_or(Error::MissingField {
             name: "AuthenticationResult",
         })?;
-        let mut tokens = Tokens::new(
+        let tokens = Tokens::new(
             set,
             SystemTime::now(),
             signed_in.username.clone(),
@@ -509,9 +509,7 @@ impl<'a, T: Transport> SignInBuilder<'a, T> {
                 }
             }
         }
-        let key = tokens.device_key().map(str::to_owned);
-        tokens = tokens.with_device(key, device_error);
-        Ok(tokens)
+        Ok(tokens.with_device_error(device_error))
     }
 }
 

@@ -55,8 +55,7 @@ impl Tokens {
         })
     }
 
-    pub(crate) fn with_device(mut self, key: Option<String>, error: Option<Error>) -> Self {
-        self.device_key = key;
+    pub(crate) fn with_device_error(mut self, error: Option<Error>) -> Self {
         self.device_error = error;
         self
     }
@@ -129,27 +128,10 @@ impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tokens")
             .field("access_token", &format_args!("<redacted>"))
-            .field(
-                "id_token",
-                &format_args!(
-                    "{}",
-                    if self.id_token.is_some() {
-                        "<redacted>"
-                    } else {
-                        "None"
-                    }
-                ),
-            )
+            .field("id_token", &format_args!("{}", redacted(&self.id_token)))
             .field(
                 "refresh_token",
-                &format_args!(
-                    "{}",
-                    if self.refresh_token.is_some() {
-                        "<redacted>"
-                    } else {
-                        "None"
-                    }
-                ),
+                &format_args!("{}", redacted(&self.refresh_token)),
             )
             .field("token_type", &self.token_type)
             .field("expires_at", &self.expires_at)
@@ -157,5 +139,14 @@ impl fmt::Debug for Tokens {
             .field("device_key", &self.device_key)
             .field("device_error", &self.device_error)
             .finish()
+    }
+}
+
+/// How an optional token shows in `Debug`: whether it is there, never what it is.
+pub(crate) fn redacted(token: &Option<Zeroizing<String>>) -> &'static str {
+    if token.is_some() {
+        "<redacted>"
+    } else {
+        "None"
     }
 }

@@ -81,7 +81,7 @@ impl TokenSet {
 
 impl std::fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let set = |t: &Option<Zeroizing<String>>| if t.is_some() { "<redacted>" } else { "None" };
+        let set = crate::tokens::redacted;
         f.debug_struct("TokenSet")
             .field("access_token", &format_args!("{}", set(&self.access_token)))
             .field("id_token", &format_args!("{}", set(&self.id_token)))
